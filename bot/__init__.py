@@ -1,0 +1,1 @@
+"""三长助手: the core of the bot, free of Telegram."""

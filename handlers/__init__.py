@@ -1,0 +1,1 @@
+"""Telegram adapters: turn updates into core calls and core results into messages."""
