@@ -1,0 +1,1 @@
+"""Understanding what people write in Chinese: intents, categories, places, deadlines."""
