@@ -1,0 +1,126 @@
+"""The Store: one SQLite connection, migrations, and transactions that hand out repositories."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from storage.groups import Groups
+from storage.invites import Invites
+from storage.meta import Meta
+from storage.outbox import Outbox
+from storage.people import People
+from storage.places import Places
+from storage.updates import Updates
+
+log = logging.getLogger(__name__)
+
+
+class DuplicateUpdate(Exception):
+    """The update was already processed; its effects are in the database."""
+
+
+class Tx:
+    """The repositories, bound to one connection inside one transaction (or one read)."""
+
+    def __init__(self, db: aiosqlite.Connection, now: datetime) -> None:
+        self.db = db
+        self.now = now
+        self.places = Places(db)
+        self.people = People(db, now)
+        self.groups = Groups(db, now)
+        self.invites = Invites(db, now)
+        self.outbox = Outbox(db, now)
+        self.updates = Updates(db, now)
+        self.meta = Meta(db)
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("storage") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Store:
+    """The one entry point to the database.
+
+    aiosqlite runs one connection on one thread; a lock keeps a transaction's statements from
+    interleaving with another task's, since the sender, the scheduler and the handlers share it.
+    """
+
+    def __init__(self, db: aiosqlite.Connection, clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self.outbox_changed = asyncio.Event()
+
+    @classmethod
+    async def open(cls, path: str | Path, clock=None) -> "Store":
+        if clock is None:
+            clock = lambda: datetime.now(timezone.utc)  # noqa: E731
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(str(path), isolation_level=None)
+        db.row_factory = sqlite3.Row
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=5000")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        store = cls(db, clock)
+        await store.migrate()
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    async def migrate(self) -> None:
+        async with self._lock:
+            version = (await (await self._db.execute("PRAGMA user_version")).fetchone())[0]
+            for number, script in _migrations():
+                if number <= version:
+                    continue
+                log.info("applying migration %03d", number)
+                # executescript commits on its own; the version bump rides in the same script.
+                await self._db.executescript(
+                    f"BEGIN;\n{script}\nPRAGMA user_version={number};\nCOMMIT;"
+                )
+
+    @asynccontextmanager
+    async def tx(self, update_id: int | None = None) -> AsyncIterator[Tx]:
+        """A write transaction; with update_id, raises DuplicateUpdate if it was seen before."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            tx = Tx(self._db, self.now())
+            try:
+                if update_id is not None and not await tx.updates.claim(update_id):
+                    raise DuplicateUpdate(update_id)
+                yield tx
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+        if tx.outbox.enqueued:
+            self.outbox_changed.set()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """Reads outside a transaction, still serialised with the writers."""
+        async with self._lock:
+            yield Tx(self._db, self.now())
+
+    async def seen_update(self, update_id: int) -> bool:
+        async with self.read() as r:
+            return await r.updates.seen(update_id)

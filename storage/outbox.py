@@ -1,0 +1,134 @@
+"""The outbox table: messages waiting to be sent, and what became of them."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.messages import Outgoing
+from storage.timefmt import from_db, to_db
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    chat_id: int
+    method: str
+    params: dict[str, Any]
+    ref: str | None
+    edit_of: str | None
+    attempts: int
+
+
+class Outbox:
+    def __init__(self, db: aiosqlite.Connection, now: datetime) -> None:
+        self._db = db
+        self._now = now
+        self.enqueued = 0
+
+    async def enqueue(self, message: Outgoing, not_before: datetime | None = None) -> int | None:
+        """Queue a call; a ref already queued is not queued again (None is returned)."""
+        payload = dict(message.params)
+        if message.edit_of:
+            payload["_edit_of"] = message.edit_of
+            # An edit still waiting is replaced: only the newest text matters, and Telegram
+            # would count each edit against the group's limit.
+            cur = await self._db.execute(
+                "UPDATE outbox SET payload = ?, method = ? WHERE id = (SELECT id FROM outbox"
+                " WHERE status = 'pending' AND chat_id = ? AND method LIKE 'edit%'"
+                " AND json_extract(payload, '$._edit_of') = ? ORDER BY id DESC LIMIT 1)",
+                (json.dumps(payload, ensure_ascii=False), message.method, message.chat_id,
+                 message.edit_of),
+            )
+            if cur.rowcount:
+                self.enqueued += 1
+                return None
+        cur = await self._db.execute(
+            "INSERT OR IGNORE INTO outbox (chat_id, method, payload, ref, not_before, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                message.chat_id,
+                message.method,
+                json.dumps(payload, ensure_ascii=False),
+                message.ref,
+                to_db(not_before or self._now),
+                to_db(self._now),
+            ),
+        )
+        if cur.rowcount != 1:
+            return None
+        self.enqueued += 1
+        return cur.lastrowid
+
+    async def due(self, limit: int = 100) -> list[OutboxRow]:
+        cur = await self._db.execute(
+            "SELECT id, chat_id, method, payload, ref, attempts FROM outbox"
+            " WHERE status = 'pending' AND not_before <= ? ORDER BY id LIMIT ?",
+            (to_db(self._now), limit),
+        )
+        rows = []
+        for r in await cur.fetchall():
+            params = json.loads(r["payload"])
+            edit_of = params.pop("_edit_of", None)
+            rows.append(OutboxRow(r["id"], r["chat_id"], r["method"], params, r["ref"], edit_of,
+                                  r["attempts"]))
+        return rows
+
+    async def next_due_at(self) -> datetime | None:
+        cur = await self._db.execute(
+            "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
+        )
+        return from_db((await cur.fetchone())[0])
+
+    async def sent_message_id(self, ref: str) -> tuple[str, int | None]:
+        """('sent', id), ('pending', None), ('failed', None) or ('missing', None)."""
+        cur = await self._db.execute(
+            "SELECT status, message_id FROM outbox WHERE ref = ?", (ref,)
+        )
+        row = await cur.fetchone()
+        if row is None:
+            return "missing", None
+        return row["status"], row["message_id"]
+
+    async def mark_sent(self, row_id: int, message_id: int | None) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"
+            " attempts = attempts + 1, error = NULL WHERE id = ?",
+            (to_db(self._now), message_id, row_id),
+        )
+
+    async def mark_retry(self, row_id: int, not_before: datetime, error: str) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, not_before = ?, error = ? WHERE id = ?",
+            (to_db(not_before), error, row_id),
+        )
+
+    async def postpone(self, row_id: int, not_before: datetime) -> None:
+        """Wait without counting an attempt (flood control, or an edit whose message is unsent)."""
+        await self._db.execute(
+            "UPDATE outbox SET not_before = ? WHERE id = ?", (to_db(not_before), row_id)
+        )
+
+    async def mark_failed(self, row_id: int, error: str) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ? WHERE id = ?",
+            (error, row_id),
+        )
+
+    async def set_chat(self, row_id: int, chat_id: int) -> None:
+        await self._db.execute("UPDATE outbox SET chat_id = ? WHERE id = ?", (chat_id, row_id))
+
+    async def failures(self, limit: int = 20) -> list[dict[str, Any]]:
+        cur = await self._db.execute(
+            "SELECT id, chat_id, method, error, created_at FROM outbox WHERE status = 'failed'"
+            " ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [dict(r) for r in await cur.fetchall()]
+
+    async def counts(self) -> dict[str, int]:
+        cur = await self._db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        return {r[0]: r[1] for r in await cur.fetchall()}
