@@ -1,1 +1,53 @@
-"""Telegram adapters: turn updates into core calls and core results into messages."""
+"""Telegram adapters: turn updates into core calls; registered in one place below."""
+from __future__ import annotations
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.ext import (
+    Application,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import commands, errors, messages
+
+PRIVATE_COMMANDS = [
+    BotCommand("start", "开始 / 确认身份"),
+    BotCommand("whoami", "我的身份"),
+    BotCommand("contacts", "一线工作清单: 找对人"),
+    BotCommand("help", "我能做什么"),
+]
+GROUP_COMMANDS = [
+    BotCommand("contacts", "本网格一线工作清单"),
+    BotCommand("whoami", "我的身份"),
+    BotCommand("bind", "网格员: 把本群绑定到网格"),
+    BotCommand("help", "我能做什么"),
+]
+
+
+def register(app: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    app.add_handler(TypeHandler(object, errors.skip_seen), group=-1)
+
+    app.add_handler(CommandHandler("start", commands.start, filters=private))
+    app.add_handler(CommandHandler("help", commands.help_command))
+    app.add_handler(CommandHandler("whoami", commands.whoami))
+    app.add_handler(CommandHandler("contacts", commands.contacts))
+    app.add_handler(CommandHandler("bind", commands.bind, filters=groups))
+
+    app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, messages.bot_added))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, messages.migrated))
+    app.add_handler(MessageHandler(private & filters.CONTACT, messages.contact))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, messages.private_text))
+    app.add_handler(MessageHandler(groups & filters.TEXT & ~filters.COMMAND, messages.group_text))
+
+    app.add_error_handler(errors.on_error)
+
+
+async def publish_commands(app: Application) -> None:
+    """The command menu Telegram shows, with Chinese descriptions."""
+    await app.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+    await app.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+    await app.bot.set_my_commands(PRIVATE_COMMANDS)

@@ -1,0 +1,97 @@
+"""Linking Telegram accounts to roster people: invite links, the contact button, /whoami."""
+from __future__ import annotations
+
+import re
+
+from bot import texts
+from bot.incoming import Incoming
+from bot.messages import REMOVE_KEYBOARD, reply_keyboard, text_message
+from bot.roles import Role
+from storage import Store, Tx
+
+
+def normalize_phone(raw: str) -> str | None:
+    """Digits of a mainland mobile number, as the roster keeps them; None if it is not one."""
+    digits = re.sub(r"\D", "", raw)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits if len(digits) == 11 and digits.startswith("1") else None
+
+
+def phone_keyboard() -> dict:
+    return reply_keyboard([], contact_button=texts.CONTACT_BUTTON)
+
+
+class Accounts:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def start(self, msg: Incoming, payload: str) -> None:
+        async with self._store.tx(msg.update_id) as tx:
+            await tx.groups.saw_private(msg.user_id)
+            person = await tx.people.by_telegram_id(msg.user_id)
+            if payload:
+                await self._redeem(tx, msg, payload.strip(), person)
+            elif person is not None:
+                await tx.outbox.enqueue(
+                    text_message(msg.chat_id, texts.welcome_back(person), keyboard=REMOVE_KEYBOARD)
+                )
+            else:
+                await tx.outbox.enqueue(
+                    text_message(msg.chat_id, texts.ask_for_phone(msg.sender.first_name),
+                                 keyboard=phone_keyboard())
+                )
+
+    async def _redeem(self, tx: Tx, msg: Incoming, code: str, current) -> None:
+        person_id, used_by = await tx.invites.redeem(code, msg.user_id)
+        if person_id is None:
+            reply = text_message(msg.chat_id, texts.invite_unknown(), keyboard=phone_keyboard())
+        elif used_by is not None and used_by != msg.user_id:
+            reply = text_message(msg.chat_id, texts.invite_used())
+        else:
+            person = await tx.people.get(person_id)
+            if person.telegram_id not in (None, msg.user_id):
+                reply = text_message(msg.chat_id, texts.account_taken())
+            else:
+                await tx.people.link(person_id, msg.user_id)
+                person = await tx.people.get(person_id)
+                reply = text_message(msg.chat_id, texts.linked(person), keyboard=REMOVE_KEYBOARD)
+        await tx.outbox.enqueue(reply)
+
+    async def contact(self, msg: Incoming) -> None:
+        async with self._store.tx(msg.update_id) as tx:
+            await tx.groups.saw_private(msg.user_id)
+            if msg.contact_user_id != msg.user_id:
+                await tx.outbox.enqueue(
+                    text_message(msg.chat_id, texts.not_own_contact(), keyboard=phone_keyboard())
+                )
+                return
+            phone = normalize_phone(msg.contact_phone or "")
+            matches = await tx.people.by_phone(phone) if phone else []
+            if not matches:
+                admins = await tx.people.holding(Role.ADMIN)
+                await tx.outbox.enqueue(
+                    text_message(msg.chat_id, texts.phone_not_in_roster(admins),
+                                 keyboard=REMOVE_KEYBOARD)
+                )
+                return
+            person = matches[0]
+            if person.telegram_id not in (None, msg.user_id):
+                await tx.outbox.enqueue(text_message(msg.chat_id, texts.account_taken()))
+                return
+            await tx.people.link(person.id, msg.user_id)
+            person = await tx.people.get(person.id)
+            await tx.outbox.enqueue(
+                text_message(msg.chat_id, texts.linked(person), keyboard=REMOVE_KEYBOARD)
+            )
+
+    async def whoami(self, msg: Incoming) -> None:
+        async with self._store.tx(msg.update_id) as tx:
+            person = await tx.people.by_telegram_id(msg.user_id)
+            text = texts.whoami(person) if person else texts.not_linked()
+            await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
+
+    async def help(self, msg: Incoming) -> None:
+        async with self._store.tx(msg.update_id) as tx:
+            text = texts.HELP_PRIVATE if msg.is_private else texts.HELP_GROUP
+            await tx.outbox.enqueue(text_message(msg.chat_id, text))

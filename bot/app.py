@@ -1,0 +1,84 @@
+"""The composition root: builds the store, the core services, the PTB Application and the sender."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, Defaults
+
+import handlers
+from bot.config import Config, require_token
+from bot.outbox import Sender
+from bot.services import Services
+from handlers.delivery import TelegramDelivery
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def build_application(config: Config, clock: Clock | None = None) -> Application:
+    """A ready-to-start Application; the store opens and the sender starts in post_init."""
+    app = (
+        ApplicationBuilder()
+        .token(require_token(config))
+        .base_url(config.api_url)
+        .base_file_url(config.file_base_url)
+        .defaults(Defaults(tzinfo=config.zone))
+        .post_init(lambda a: _open(a, config, clock))
+        .post_shutdown(_close)
+        .build()
+    )
+    handlers.register(app)
+    return app
+
+
+async def _open(app: Application, config: Config, clock: Clock | None) -> None:
+    store = await Store.open(config.db, clock=clock)
+    app.bot_data["services"] = Services.build(config, store)
+    async with store.tx() as tx:
+        await tx.meta.set("bot_username", app.bot.username)
+    await handlers.publish_commands(app)
+    sender = Sender(store, TelegramDelivery(app.bot))
+    app.bot_data["sender_task"] = asyncio.create_task(sender.run(), name="outbox-sender")
+    log.info("@%s is up; database %s", app.bot.username, config.db)
+
+
+async def _close(app: Application) -> None:
+    task: asyncio.Task | None = app.bot_data.pop("sender_task", None)
+    if task is not None:
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+    services: Services | None = app.bot_data.pop("services", None)
+    if services is not None:
+        await services.store.close()
+
+
+async def start(app: Application, poll_timeout: float = 10.0) -> None:
+    """Start an Application inside a running event loop (tests, demo)."""
+    await app.initialize()
+    await app.start()
+    await app.updater.start_polling(
+        poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+    )
+
+
+async def stop(app: Application) -> None:
+    if app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
+def run(config: Config) -> None:
+    """Run until Ctrl-C, as `python -m bot run` does."""
+    app = build_application(config)
+    app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=30)

@@ -1,0 +1,94 @@
+"""The command line: run the bot, the demo, roster import/export/invites, the parser."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, load_config
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="三长助手。不带参数时: 设置了 BOT_TOKEN 就运行机器人, 否则运行演示 demo。",
+    )
+    p.add_argument("--config", type=Path, help="TOML 配置文件 (也可用环境变量 BOT_CONFIG)")
+    sub = p.add_subparsers(dest="command")
+
+    sub.add_parser("run", help="连接 Telegram 运行机器人 (需要 BOT_TOKEN)")
+
+    demo = sub.add_parser("demo", help="不用 Telegram, 在本机终端里体验机器人")
+    demo.add_argument("--script", type=Path, help="按脚本回放对话并打印记录")
+    demo.add_argument("--db", type=Path, help="演示用数据库 (默认临时文件)")
+
+    roster = sub.add_parser("roster", help="名册: 导入、导出、邀请链接")
+    rsub = roster.add_subparsers(dest="roster_command", required=True)
+    imp = rsub.add_parser("import", help="从 XLSX/CSV 导入名册")
+    imp.add_argument("file", type=Path)
+    exp = rsub.add_parser("export", help="把名册导出为 XLSX/CSV")
+    exp.add_argument("file", type=Path)
+    inv = rsub.add_parser("invites", help="打印每个人的一次性邀请链接")
+    inv.add_argument("--bot", help="机器人用户名 (默认用上次运行时记下的)")
+    inv.add_argument("--all", action="store_true", help="也包括已经绑定的人")
+
+    parse = sub.add_parser("parse", help="读标准输入的每一行, 输出识别结果 (JSON)")
+    parse.add_argument("rest", nargs=argparse.REMAINDER)
+
+    sandbox = sub.add_parser("sandbox", help="只启动本地的 Telegram 接口模拟器")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8081)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # The parser takes its own flags; hand them over untouched.
+    if argv[:1] == ["parse"]:
+        from bot.nlu.cli import main as parse_main
+
+        return parse_main(argv[1:])
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(path=args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=config.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    command = args.command or ("run" if config.token else "demo")
+    try:
+        if command == "run":
+            from bot.app import run
+
+            run(config)
+            return 0
+        if command == "demo":
+            from bot.demo import main as demo_main
+
+            return demo_main(script=getattr(args, "script", None), db=getattr(args, "db", None))
+        if command == "roster":
+            from bot import roster_cli
+
+            return asyncio.run(roster_cli.main(args, config))
+        if command == "sandbox":
+            from bot.sandbox import serve
+
+            asyncio.run(serve(args.host, args.port))
+            return 0
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
+

@@ -1,0 +1,95 @@
+"""Outgoing messages as plain data: what to send, to whom, with which buttons, in Bot API terms."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button; `data` is what comes back when it is pressed (≤ 64 bytes)."""
+
+    text: str
+    data: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.data is not None and len(self.data.encode()) > 64:
+            raise ValueError(f"callback data over 64 bytes: {self.data!r}")
+
+    def to_api(self) -> dict[str, str]:
+        if self.url:
+            return {"text": self.text, "url": self.url}
+        return {"text": self.text, "callback_data": self.data or ""}
+
+
+def inline_keyboard(rows: list[list[Button]]) -> dict[str, Any]:
+    return {"inline_keyboard": [[b.to_api() for b in row] for row in rows if row]}
+
+
+def reply_keyboard(rows: list[list[str]], contact_button: str | None = None) -> dict[str, Any]:
+    """Large plain buttons under the input field, for people who do not like typing."""
+    keys: list[list[dict[str, Any]]] = []
+    if contact_button:
+        keys.append([{"text": contact_button, "request_contact": True}])
+    keys += [[{"text": t} for t in row] for row in rows]
+    return {"keyboard": keys, "resize_keyboard": True, "is_persistent": True}
+
+
+REMOVE_KEYBOARD: dict[str, Any] = {"remove_keyboard": True}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One Bot API call to make, queued in the outbox.
+
+    `ref` names the message so a later edit can find it once it is sent; `edit_of` is set on
+    edits and points at such a ref (the message id is only known after sending).
+    """
+
+    chat_id: int
+    method: str
+    params: dict[str, Any] = field(default_factory=dict)
+    ref: str | None = None
+    edit_of: str | None = None
+
+    def payload(self) -> str:
+        return json.dumps(self.params, ensure_ascii=False, sort_keys=True)
+
+
+def text_message(
+    chat_id: int,
+    text: str,
+    *,
+    keyboard: dict[str, Any] | None = None,
+    reply_to: int | None = None,
+    ref: str | None = None,
+    silent: bool = False,
+) -> Outgoing:
+    params: dict[str, Any] = {
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
+    if keyboard is not None:
+        params["reply_markup"] = keyboard
+    if reply_to is not None:
+        # The original may be deleted by the time we send; the answer still matters.
+        params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+    if silent:
+        params["disable_notification"] = True
+    return Outgoing(chat_id, "sendMessage", params, ref=ref)
+
+
+def edit_text(
+    chat_id: int, of_ref: str, text: str, *, keyboard: dict[str, Any] | None = None
+) -> Outgoing:
+    params: dict[str, Any] = {
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
+    if keyboard is not None:
+        params["reply_markup"] = keyboard
+    return Outgoing(chat_id, "editMessageText", params, edit_of=of_ref)

@@ -1,0 +1,164 @@
+"""The sender: drains the outbox within Telegram's limits, retrying what can be retried."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.ratelimit import RateLimits
+from storage import Store
+from storage.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """A 429 (seconds from Telegram) or a passing failure (seconds None: back off)."""
+
+    error: str
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Telegram refused for good: a 400 or 403. `blocked_user` when a person blocked the bot."""
+
+    error: str
+    blocked_user: bool = False
+
+
+@dataclass(frozen=True)
+class Moved:
+    """The group became a supergroup with a new id."""
+
+    new_chat_id: int
+
+
+Result = Sent | RetryLater | Failed | Moved
+# Makes one Bot API call: the row, and for an edit the id of the message it edits.
+Deliver = Callable[[OutboxRow, int | None], Awaitable[Result]]
+
+MAX_BACKOFF = 300.0
+
+
+def backoff(attempts: int) -> float:
+    return min(2.0 ** attempts, MAX_BACKOFF)
+
+
+class Sender:
+    def __init__(self, store: Store, deliver: Deliver, limits: RateLimits | None = None) -> None:
+        self._store = store
+        self._deliver = deliver
+        self._limits = limits or RateLimits()
+
+    async def run(self) -> None:
+        """Drain until cancelled, waking when something is queued or comes due."""
+        while True:
+            try:
+                await self.drain()
+                delay = await self._idle_delay()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the loop must survive anything one message does
+                log.exception("outbox sender failed; retrying in 5 s")
+                delay = 5.0
+            self._store.outbox_changed.clear()
+            try:
+                await asyncio.wait_for(self._store.outbox_changed.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+
+    async def _idle_delay(self) -> float:
+        async with self._store.read() as r:
+            due = await r.outbox.next_due_at()
+        if due is None:
+            return 30.0
+        return max(0.05, min(30.0, (due - self._store.now()).total_seconds()))
+
+    async def drain(self) -> int:
+        """Send everything due now; returns how many calls were made."""
+        made = 0
+        while True:
+            async with self._store.read() as r:
+                rows = await r.outbox.due(limit=100)
+            if not rows:
+                return made
+            held: set[int] = set()  # chats over their limit: keep their order, skip them
+            progressed = False
+            for row in rows:
+                if row.chat_id in held:
+                    continue
+                wait = self._limits.chat_wait(row.chat_id)
+                if wait > 0:
+                    held.add(row.chat_id)
+                    await self._postpone(row, wait)
+                    continue
+                if (wait := self._limits.global_wait()) > 0:
+                    await asyncio.sleep(wait)
+                if await self._send(row):
+                    made += 1
+                    progressed = True
+                else:
+                    held.add(row.chat_id)
+            if not progressed:
+                return made
+
+    async def _postpone(self, row: OutboxRow, seconds: float) -> None:
+        async with self._store.tx() as tx:
+            await tx.outbox.postpone(row.id, tx.now + timedelta(seconds=seconds))
+
+    async def _send(self, row: OutboxRow) -> bool:
+        """One call; True when the row is done (sent or failed for good)."""
+        message_id = None
+        if row.edit_of:
+            async with self._store.read() as r:
+                status, message_id = await r.outbox.sent_message_id(row.edit_of)
+            if status == "pending":
+                await self._postpone(row, 1.0)
+                return False
+            if status != "sent" or message_id is None:
+                async with self._store.tx() as tx:
+                    await tx.outbox.mark_failed(row.id, f"edited message {row.edit_of} was {status}")
+                return True
+        self._limits.record(row.chat_id)
+        try:
+            result = await self._deliver(row, message_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # an adapter bug must not wedge the queue
+            log.exception("delivering outbox row %s failed", row.id)
+            result = RetryLater(f"{type(exc).__name__}: {exc}")
+        return await self._record(row, result)
+
+    async def _record(self, row: OutboxRow, result: Result) -> bool:
+        async with self._store.tx() as tx:
+            now = tx.now
+            match result:
+                case Sent(message_id):
+                    await tx.outbox.mark_sent(row.id, message_id)
+                    return True
+                case RetryLater(error, seconds):
+                    delay = seconds if seconds is not None else backoff(row.attempts)
+                    log.warning("outbox row %s to %s: %s; retry in %.0f s", row.id, row.chat_id, error, delay)
+                    await tx.outbox.mark_retry(row.id, now + timedelta(seconds=delay), error)
+                    return False
+                case Failed(error, blocked_user):
+                    log.warning("outbox row %s to %s failed: %s", row.id, row.chat_id, error)
+                    await tx.outbox.mark_failed(row.id, error)
+                    if blocked_user:
+                        await tx.groups.blocked(row.chat_id)
+                    return True
+                case Moved(new_chat_id):
+                    await tx.groups.migrate(row.chat_id, new_chat_id)
+                    await tx.outbox.set_chat(row.id, new_chat_id)
+                    return False
+        return False
+

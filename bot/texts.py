@@ -1,0 +1,176 @@
+"""Every text the bot says, in plain Chinese, with names escaped for Telegram's HTML."""
+from __future__ import annotations
+
+from html import escape
+
+from bot.domain import Assignment, Grid, Person
+from bot.places import building_label, unit_label
+from bot.roles import Role
+
+CONTACT_BUTTON = "📱 分享手机号"
+
+
+def e(text: object) -> str:
+    """Escape anything that came from people or files before it goes into an HTML message."""
+    return escape(str(text), quote=False)
+
+
+def role_line(a: Assignment) -> str:
+    if a.role in (Role.ADMIN,) or (a.grid is None and a.building is None):
+        where = a.community
+    elif a.building is None:
+        where = f"{a.community} {a.grid}"
+    else:
+        where = f"{a.community} {a.place}"
+    return f"• {a.role.label} · {e(where)}"
+
+
+# -- private chat: linking ------------------------------------------------------------------
+
+def ask_for_phone(first_name: str) -> str:
+    return (
+        f"{e(first_name)}, 您好! 我是三长助手。\n"
+        "请点下方「分享手机号」按钮, 我会按社区名册确认您的身份。\n"
+        "也可以打开网格员发给您的邀请链接。"
+    )
+
+
+def linked(person: Person) -> str:
+    lines = [f"✅ 已确认身份: {e(person.name)}"]
+    lines += [role_line(a) for a in person.roles]
+    lines.append("发 /help 看看我能帮您做什么。")
+    return "\n".join(lines)
+
+
+def welcome_back(person: Person) -> str:
+    return f"{e(person.name)}, 您好! 您的身份已确认过了, 发 /whoami 可以查看。"
+
+
+def not_own_contact() -> str:
+    return "只能分享您自己的手机号。请点下方「分享手机号」按钮。"
+
+
+def phone_not_in_roster(admins: list[Person]) -> str:
+    text = "名册里没有找到这个手机号。"
+    if admins:
+        names = "、".join(e(p.name) for p in admins[:3])
+        text += f"请联系社区管理员{names}, 把您加进名册后再试。"
+    else:
+        text += "请联系您的网格员或社区工作人员, 把您加进名册后再试。"
+    return text
+
+
+def invite_unknown() -> str:
+    return "这个邀请链接无效。请向网格员要一个新的链接, 或点下方按钮分享手机号。"
+
+
+def invite_used() -> str:
+    return "这个邀请链接已经用过了。如果不是您本人用的, 请联系网格员。"
+
+
+def account_taken() -> str:
+    return "名册里的这个人已绑定了另一个 Telegram 账号。如需更换, 请联系网格员。"
+
+
+def not_linked() -> str:
+    return "还不知道您是谁。请私聊我发送 /start, 按提示分享手机号确认身份。"
+
+
+def private_hint(first_name: str) -> str:
+    return f"{e(first_name)}, 您好! 请先发 /start 确认身份, 然后就可以把事情告诉我了。"
+
+
+# -- who am I, contacts, help ---------------------------------------------------------------
+
+def whoami(person: Person) -> str:
+    lines = [f"<b>{e(person.name)}</b>"]
+    if person.phone:
+        lines.append(f"手机: {e(person.phone)}")
+    lines += [role_line(a) for a in person.roles] or ["(名册里没有您的职责)"]
+    return "\n".join(lines)
+
+
+def contacts(grid: Grid, buildings: list[str], heads: dict, workers: list[Person],
+             specialists: list[tuple[Role, Person]], admins: list[Person]) -> str:
+    """The grid's 一线工作清单: who to ask for what, so residents find the right person at once."""
+    lines = [f"<b>{e(grid.community)} {e(grid.name)} · 一线工作清单</b>"]
+    span = "、".join(building_label(b) for b in buildings)
+    for w in workers:
+        lines.append(f"网格员: {e(w.name)} {e(w.phone or '')}".rstrip() + (f" (负责{span})" if span else ""))
+    for b in buildings:
+        building_heads, units = heads.get(b, ([], {}))
+        parts = [f"楼栋长 {'、'.join(e(p.name) for p in building_heads)}"] if building_heads else []
+        for u, people in units.items():
+            parts.append(f"{unit_label(u)} {'、'.join(e(p.name) for p in people)}")
+        if parts:
+            lines.append(f"{building_label(b)}: " + "; ".join(parts))
+    if specialists:
+        lines.append("专业力量:")
+        for role, p in specialists:
+            lines.append(f"• {role.label} {e(p.name)} {e(p.phone or '')}".rstrip())
+    if admins:
+        lines.append("社区: " + "、".join(f"{e(p.name)} {e(p.phone or '')}".rstrip() for p in admins))
+    return "\n".join(lines)
+
+
+def no_grid_here() -> str:
+    return "这个群还没有绑定网格。网格员发送 /bind 网格名 就可以绑定。"
+
+
+HELP_PRIVATE = (
+    "<b>三长助手能做什么</b>\n"
+    "• 有事找社区: 直接把事情写给我, 比如「3单元201厨房漏水了」, 我会转给负责的网格员或专业人员。\n"
+    "• /whoami 看看您的身份\n"
+    "• /contacts 看看网格一线工作清单: 谁负责哪栋楼、哪方面的事\n"
+    "• 第一次用请发 /start, 点「分享手机号」确认身份。"
+)
+
+HELP_GROUP = (
+    "<b>三长助手在群里</b>\n"
+    "我会读群里的消息: 有人报事报修, 我会登记并转给负责的人; 大家平常聊天, 我不说话。\n"
+    "• /contacts 本网格一线工作清单\n"
+    "• /whoami 看看您的身份\n"
+    "• /bind 网格名 — 网格员把本群绑定到网格\n"
+    "想单独反映问题, 请私聊我。"
+)
+
+
+# -- groups ---------------------------------------------------------------------------------
+
+def bound(grid: Grid) -> str:
+    return f"✅ 本群已绑定 {e(grid.community)} {e(grid.name)}。群里报的事我会记下并转给负责的人。"
+
+
+def bind_usage(grids: list[Grid]) -> str:
+    names = "、".join(e(g.name) for g in grids) or "(名册里还没有网格)"
+    return f"请在 /bind 后面写网格名, 例如「/bind {e(grids[0].name) if grids else '第一网格'}」。可选: {names}"
+
+
+def bind_unknown_grid(name: str, grids: list[Grid]) -> str:
+    names = "、".join(e(g.name) for g in grids) or "(名册里还没有网格)"
+    return f"没有找到网格「{e(name)}」。可选: {names}"
+
+
+def bind_refused() -> str:
+    return "抱歉, 只有本网格的网格员或社区管理员可以绑定群。"
+
+
+def bind_ambiguous(grids: list[Grid]) -> str:
+    names = "、".join(f"{e(g.community)} {e(g.name)}" for g in grids)
+    return f"有几个同名网格: {names}。请写上社区名, 例如「/bind {e(grids[0].community)} {e(grids[0].name)}」。"
+
+
+def privacy_warning(bot_username: str) -> str:
+    return (
+        "⚠️ 我现在只能看到命令, 看不到大家的普通消息, 没法帮忙登记报事。请任选一种办法:\n"
+        f"1. 在 @BotFather 发 /setprivacy, 选 @{e(bot_username)}, 选 Disable; 然后把我移出本群再重新拉进来。\n"
+        "2. 或者把我设为本群管理员。"
+    )
+
+
+def added_to_group() -> str:
+    return "大家好, 我是三长助手。请本网格的网格员发送「/bind 网格名」把本群绑定到网格。"
+
+
+def something_went_wrong() -> str:
+    return "抱歉, 刚才出了点问题, 没有处理成功。请稍后再试一次。"

@@ -1,0 +1,41 @@
+"""Slash commands: /start, /help, /whoami, /contacts, /bind."""
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus
+from telegram.ext import ContextTypes
+
+from bot.groups import GroupAccess
+from handlers.convert import incoming, services
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    payload = " ".join(context.args or [])
+    await services(context).accounts.start(incoming(update), payload)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).accounts.help(incoming(update))
+
+
+async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).accounts.whoami(incoming(update))
+
+
+async def contacts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).groups.contacts(incoming(update))
+
+
+async def group_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> GroupAccess:
+    """Whether the bot sees every group message: privacy mode off, or it is an admin."""
+    bot = context.bot
+    reads_all = bool(bot.can_read_all_group_messages)
+    if not reads_all:
+        member = await bot.get_chat_member(update.effective_chat.id, bot.id)
+        reads_all = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+    return GroupAccess(reads_all=reads_all, bot_username=bot.username)
+
+
+async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    access = await group_access(update, context)
+    await services(context).groups.bind(incoming(update), " ".join(context.args or []), access)

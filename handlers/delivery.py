@@ -1,0 +1,44 @@
+"""Makes the outbox's Bot API calls with PTB and sorts Telegram's answers into core results."""
+from __future__ import annotations
+
+import datetime as dtm
+
+from telegram import Bot
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.outbox import Failed, Moved, Result, RetryLater, Sent
+from storage.outbox import OutboxRow
+
+
+def _seconds(value: int | dtm.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+class TelegramDelivery:
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def __call__(self, row: OutboxRow, message_id: int | None) -> Result:
+        params = dict(row.params, chat_id=row.chat_id)
+        if message_id is not None:
+            params["message_id"] = message_id
+        try:
+            answer = await self._bot.do_api_request(row.method, api_kwargs=params)
+        except RetryAfter as exc:
+            return RetryLater(str(exc), _seconds(exc.retry_after))
+        except ChatMigrated as exc:
+            return Moved(exc.new_chat_id)
+        except Forbidden as exc:
+            return Failed(exc.message, blocked_user=row.chat_id > 0)
+        except BadRequest as exc:
+            if "message is not modified" in exc.message:
+                return Sent(message_id)
+            return Failed(exc.message)
+        except NetworkError as exc:  # includes TimedOut and 5xx answers
+            return RetryLater(exc.message)
+        except TelegramError as exc:
+            return RetryLater(exc.message)
+        if isinstance(answer, dict):
+            return Sent(answer.get("message_id", message_id))
+        return Sent(message_id)
+
