@@ -19,6 +19,7 @@ from storage import Store
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+JOB_TICK_SECONDS = 20
 
 
 def build_application(config: Config, clock: Clock | None = None) -> Application:
@@ -45,7 +46,18 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     await handlers.publish_commands(app)
     sender = Sender(store, TelegramDelivery(app.bot))
     app.bot_data["sender_task"] = asyncio.create_task(sender.run(), name="outbox-sender")
+    # Due jobs are read from the database on every tick, so a restart re-schedules all of them
+    # and one missed while the bot was down fires once, late. APScheduler's default
+    # misfire_grace_time of 1 s would silently skip a tick when the loop is busy: never skip.
+    app.job_queue.run_repeating(
+        _tick, interval=JOB_TICK_SECONDS, first=0.5, name="jobs",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
     log.info("@%s is up; database %s", app.bot.username, config.db)
+
+
+async def _tick(context) -> None:
+    await context.application.bot_data["services"].jobs.run_due()
 
 
 async def _close(app: Application) -> None:
@@ -64,6 +76,8 @@ async def _close(app: Application) -> None:
 async def start(app: Application, poll_timeout: float = 10.0) -> None:
     """Start an Application inside a running event loop (tests, demo)."""
     await app.initialize()
+    # run_polling() calls these hooks itself; here we are its stand-in.
+    await app.post_init(app)
     await app.start()
     await app.updater.start_polling(
         poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
@@ -76,6 +90,7 @@ async def stop(app: Application) -> None:
     if app.running:
         await app.stop()
     await app.shutdown()
+    await app.post_shutdown(app)
 
 
 def run(config: Config) -> None:

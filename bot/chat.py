@@ -1,28 +1,175 @@
-"""Ordinary messages: what the bot does with text in a grid group and in a private chat."""
+"""Ordinary messages: what the bot does with text and media in a grid group and in a private chat."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import texts
+from bot.domain import Person
 from bot.incoming import Incoming
-from bot.messages import text_message
-from storage import Store
+from bot.messages import Button, clear_buttons, inline_keyboard, reply_keyboard, text_message
+from bot.nlu import Lexicon, Parsed, parse
+from bot.places import address_label, parse_address
+from bot.roles import Role
+from bot.tickets.service import TicketDesk
+from storage import Store, Tx
+
+MENU = [[texts.MENU_REPORT, texts.MENU_MINE], [texts.MENU_CONTACT]]
+
+
+def menu_keyboard() -> dict:
+    return reply_keyboard(MENU)
 
 
 class Chat:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, desk: TicketDesk, lexicon: Lexicon | None = None) -> None:
         self._store = store
+        self._desk = desk
+        self._lexicon = lexicon
 
-    async def group_text(self, msg: Incoming) -> None:
-        """Ordinary group chat gets no answer; the update is still recorded as handled."""
-        async with self._store.tx(msg.update_id):
-            pass
+    def understand(self, text: str, tx: Tx) -> Parsed:
+        return parse(text, tx.now, self._lexicon)
 
-    async def private_text(self, msg: Incoming) -> None:
+    # -- groups ----------------------------------------------------------------------------
+
+    async def group_message(self, msg: Incoming) -> None:
+        """A report becomes a ticket with one short line; everything else gets no answer."""
+        async with self._store.tx(msg.update_id) as tx:
+            binding = await tx.groups.binding(msg.chat_id)
+            if binding is None:
+                return
+            parsed = self.understand(msg.text, tx) if msg.text else None
+            if parsed is not None and parsed.intent == "report":
+                person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
+                await self._desk.report(tx, msg, parsed, person, binding)
+            elif msg.media:
+                await self._desk.attach_media(tx, msg)
+
+    # -- private chat ----------------------------------------------------------------------
+
+    async def private_message(self, msg: Incoming) -> None:
         async with self._store.tx(msg.update_id) as tx:
             await tx.groups.saw_private(msg.user_id)
             person = await tx.people.by_telegram_id(msg.user_id)
+            state, data = await tx.chat_states.get(msg.user_id)
+            if state == "rating_comment" and msg.text and not msg.media:
+                parsed = self.understand(msg.text, tx)
+                if parsed.intent not in ("report", "query"):
+                    await self._desk.comment(tx, msg, data["ticket"])
+                    return
             if person is None:
-                await tx.outbox.enqueue(
-                    text_message(msg.chat_id, texts.private_hint(msg.sender.first_name))
-                )
+                await self._stranger(tx, msg)
                 return
-            await tx.outbox.enqueue(text_message(msg.chat_id, texts.HELP_PRIVATE))
+            await self._known(tx, msg, person, data if state == "pending_media" else None)
+
+    async def _known(self, tx: Tx, msg: Incoming, person: Person, pending_media: dict | None) -> None:
+        text = msg.text.strip()
+        if text == texts.MENU_REPORT:
+            await tx.outbox.enqueue(text_message(msg.chat_id, texts.how_to_report()))
+            return
+        if text == texts.MENU_MINE:
+            await self._desk.my_tickets(tx, msg)
+            return
+        if text == texts.MENU_CONTACT:
+            await self._my_grid_worker(tx, msg, person)
+            return
+        parsed = self.understand(text, tx) if text else None
+        if parsed is not None and parsed.intent == "report":
+            ticket = await self._desk.report(tx, msg, parsed, person, None)
+            if ticket and pending_media:
+                for message_id in pending_media.get("messages", []):
+                    await self._desk.attach_media(
+                        tx, replace(msg, message_id=message_id, media="photo", reply_to_message_id=msg.message_id))
+                await tx.chat_states.clear(msg.user_id)
+            return
+        if msg.media:
+            if await self._desk.attach_media(tx, msg) is None:
+                messages = (pending_media or {}).get("messages", []) + [msg.message_id]
+                await tx.chat_states.set(msg.user_id, "pending_media", {"messages": messages})
+                await tx.outbox.enqueue(text_message(msg.chat_id, texts.media_needs_words()))
+            return
+        if parsed is not None and parsed.intent == "query":
+            await self._desk.my_tickets(tx, msg, open_only=True)
+            return
+        await tx.outbox.enqueue(text_message(msg.chat_id, texts.private_chitchat(person.name),
+                                             keyboard=menu_keyboard()))
+
+    async def _my_grid_worker(self, tx: Tx, msg: Incoming, person: Person) -> None:
+        grid_ids = [a.grid_id for a in person.roles if a.grid_id]
+        workers: list[Person] = []
+        for grid_id in dict.fromkeys(grid_ids):
+            workers += await tx.people.holding(Role.GRID_WORKER, person.community_id, grid_id)
+        await tx.outbox.enqueue(text_message(msg.chat_id, texts.your_grid_worker(workers)))
+
+    # -- residents who are not in the roster ------------------------------------------------
+
+    async def _stranger(self, tx: Tx, msg: Incoming) -> None:
+        """Someone the roster does not know: learn their address, keeping what they reported."""
+        address = parse_address(msg.text) if msg.text else None
+        if address is not None:
+            await self._confirm_address(tx, msg, address)
+            return
+        parsed = self.understand(msg.text, tx) if msg.text else None
+        state, data = await tx.chat_states.get(msg.user_id)
+        if parsed is not None and parsed.intent == "report":
+            data = dict(data) if state == "address" else {}
+            data["pending"] = {"text": msg.text, "message_id": msg.message_id}
+            await tx.chat_states.set(msg.user_id, "address", data)
+            await tx.outbox.enqueue(text_message(msg.chat_id, texts.ask_address_first()))
+            return
+        await tx.outbox.enqueue(text_message(
+            msg.chat_id, texts.ask_for_phone(msg.sender.first_name),
+            keyboard=reply_keyboard([], contact_button=texts.CONTACT_BUTTON)))
+
+    async def _confirm_address(self, tx: Tx, msg: Incoming, address: tuple) -> None:
+        building, unit, room = address
+        matches = []
+        for grid in await tx.places.grids():
+            known = await tx.places.building(grid.community_id, building)
+            if known and (grid.community_id, grid.community) not in matches:
+                matches.append((grid.community_id, grid.community))
+        if len(matches) != 1:
+            await tx.outbox.enqueue(text_message(msg.chat_id, texts.address_unknown(address_label(*address))))
+            return
+        community_id, community = matches[0]
+        _, data = await tx.chat_states.get(msg.user_id)
+        data.update({"community_id": community_id, "building": building, "unit": unit, "room": room})
+        await tx.chat_states.set(msg.user_id, "address", data)
+        keyboard = inline_keyboard([[Button("是的, 没错", "a:y"), Button("重新输入", "a:n")]])
+        await tx.outbox.enqueue(text_message(
+            msg.chat_id, texts.confirm_address(community, address_label(*address)), keyboard=keyboard))
+
+    async def address_answer(self, update_id: int, msg: Incoming, yes: bool) -> str:
+        """The resident pressed 是的 or 重新输入 under their address."""
+        async with self._store.tx(update_id) as tx:
+            state, data = await tx.chat_states.get(msg.user_id)
+            if state != "address" or "building" not in data:
+                return "这个按钮已经失效了。"
+            await tx.outbox.enqueue(clear_buttons(msg.chat_id, msg.message_id))
+            if not yes:
+                data = {k: v for k, v in data.items() if k == "pending"}
+                await tx.chat_states.set(msg.user_id, "address", data)
+                await tx.outbox.enqueue(text_message(msg.chat_id, texts.ask_address_again()))
+                return "请重新输入"
+            person = await self._register(tx, msg, data)
+            await tx.chat_states.clear(msg.user_id)
+            await tx.outbox.enqueue(text_message(
+                msg.chat_id, texts.registered(address_label(data["building"], data["unit"], data["room"])),
+                keyboard=menu_keyboard()))
+            pending = data.get("pending")
+            if pending:
+                original = replace(msg, text=pending["text"], message_id=pending["message_id"],
+                                   media=None, reply_to_message_id=None)
+                parsed = self.understand(original.text, tx)
+                if parsed.intent == "report":
+                    await self._desk.report(tx, original, parsed, person, None)
+            return "已登记"
+
+    async def _register(self, tx: Tx, msg: Incoming, data: dict) -> Person:
+        community_id = data["community_id"]
+        building = await tx.places.building(community_id, data["building"])
+        unit_id = await tx.places.unit_id(building.id, data["unit"], create=True) if data["unit"] else None
+        person_id = await tx.people.register_resident(community_id, msg.sender.display_name, msg.user_id)
+        await tx.people.add_role(person_id, (Role.RESIDENT.value, community_id, building.grid_id,
+                                             building.id, unit_id, data["room"]))
+        return await tx.people.get(person_id)
+

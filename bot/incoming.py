@@ -29,6 +29,7 @@ class Incoming:
     reply_to_bot: bool = False
     contact_phone: str | None = None
     contact_user_id: int | None = None
+    media: str | None = None  # "photo", "voice", "location", "video" or "document"
 
     @property
     def is_private(self) -> bool:

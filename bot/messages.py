@@ -93,3 +93,18 @@ def edit_text(
     if keyboard is not None:
         params["reply_markup"] = keyboard
     return Outgoing(chat_id, "editMessageText", params, edit_of=of_ref)
+
+
+def clear_buttons(chat_id: int, message_id: int) -> Outgoing:
+    """Take the buttons off a message once they have done their job."""
+    return Outgoing(chat_id, "editMessageReplyMarkup",
+                    {"message_id": message_id, "reply_markup": {"inline_keyboard": []}})
+
+
+def delete_message(chat_id: int, message_id: int) -> Outgoing:
+    return Outgoing(chat_id, "deleteMessage", {"message_id": message_id})
+
+
+def copy_message(to_chat: int, from_chat: int, message_id: int) -> Outgoing:
+    """Forward a photo, voice or location as is, without the "forwarded from" header."""
+    return Outgoing(to_chat, "copyMessage", {"from_chat_id": from_chat, "message_id": message_id})

@@ -116,7 +116,7 @@ class Sender:
             await tx.outbox.postpone(row.id, tx.now + timedelta(seconds=seconds))
 
     async def _send(self, row: OutboxRow) -> bool:
-        """One call; True when the row is done (sent or failed for good)."""
+        """One call; True when the queue moved on (sent, failed for good, or re-addressed)."""
         message_id = None
         if row.edit_of:
             async with self._store.read() as r:
@@ -159,6 +159,6 @@ class Sender:
                 case Moved(new_chat_id):
                     await tx.groups.migrate(row.chat_id, new_chat_id)
                     await tx.outbox.set_chat(row.id, new_chat_id)
-                    return False
+                    return True  # not sent yet, but due again at once under its new id
         return False
 

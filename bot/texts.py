@@ -8,6 +8,9 @@ from bot.places import building_label, unit_label
 from bot.roles import Role
 
 CONTACT_BUTTON = "📱 分享手机号"
+MENU_REPORT = "报事报修"
+MENU_MINE = "我的诉求"
+MENU_CONTACT = "联系网格员"
 
 
 def e(text: object) -> str:
@@ -30,9 +33,48 @@ def role_line(a: Assignment) -> str:
 def ask_for_phone(first_name: str) -> str:
     return (
         f"{e(first_name)}, 您好! 我是三长助手。\n"
-        "请点下方「分享手机号」按钮, 我会按社区名册确认您的身份。\n"
-        "也可以打开网格员发给您的邀请链接。"
+        "三长和社区工作人员: 请点下方「分享手机号」, 我会按社区名册确认您的身份。\n"
+        "居民: 请直接告诉我您的住址, 例如「5栋2单元301」或「5-2-301」。"
     )
+
+
+def ask_address_first() -> str:
+    return "收到, 我先记下了。请告诉我您的住址, 例如「5栋2单元301」或「5-2-301」, 我马上帮您登记。"
+
+
+def ask_address_again() -> str:
+    return "好的, 请重新输入您的住址, 例如「5栋2单元301」。"
+
+
+def address_unknown(address: str) -> str:
+    return f"社区名册里没有找到「{e(address)}」这栋楼。请检查一下楼号, 或联系您的网格员。"
+
+
+def confirm_address(community: str, address: str) -> str:
+    return f"您的住址是 {e(community)} {e(address)} 吗?"
+
+
+def registered(address: str) -> str:
+    return (f"登记好了: {e(address)}。\n有事直接写给我就行, 比如「楼道灯坏了」, 可以附照片。"
+            "我会转给负责的人, 并告诉您进展。")
+
+
+def how_to_report() -> str:
+    return "请直接写下您遇到的问题, 比如「厨房水管漏水了」, 写上楼号更好。可以附照片。"
+
+
+def media_needs_words() -> str:
+    return "照片收到了。请再用一句话说说是什么问题, 我会和照片一起登记。"
+
+
+def private_chitchat(name: str) -> str:
+    return f"{e(name)}, 您好! 有什么需要帮忙的, 直接写给我就行。发 /help 查看更多。"
+
+
+def your_grid_worker(workers: list[Person]) -> str:
+    if not workers:
+        return "暂时没有找到您的网格员, 请发 /contacts 查看社区联系人。"
+    return "您的网格员: " + "; ".join(f"{e(p.name)} {e(p.phone or '')}".rstrip() for p in workers)
 
 
 def linked(person: Person) -> str:
@@ -74,10 +116,6 @@ def account_taken() -> str:
 
 def not_linked() -> str:
     return "还不知道您是谁。请私聊我发送 /start, 按提示分享手机号确认身份。"
-
-
-def private_hint(first_name: str) -> str:
-    return f"{e(first_name)}, 您好! 请先发 /start 确认身份, 然后就可以把事情告诉我了。"
 
 
 # -- who am I, contacts, help ---------------------------------------------------------------

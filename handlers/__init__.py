@@ -4,16 +4,20 @@ from __future__ import annotations
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.ext import (
     Application,
+    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from handlers import commands, errors, messages
+from handlers import buttons, commands, errors, messages
 
 PRIVATE_COMMANDS = [
     BotCommand("start", "开始 / 确认身份"),
+    BotCommand("my", "我报的事和进展"),
+    BotCommand("mine", "待我处理的诉求"),
+    BotCommand("ticket", "查看某个诉求: /ticket 编号"),
     BotCommand("whoami", "我的身份"),
     BotCommand("contacts", "一线工作清单: 找对人"),
     BotCommand("help", "我能做什么"),
@@ -36,12 +40,20 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("whoami", commands.whoami))
     app.add_handler(CommandHandler("contacts", commands.contacts))
     app.add_handler(CommandHandler("bind", commands.bind, filters=groups))
+    app.add_handler(CommandHandler("my", commands.my_tickets, filters=private))
+    app.add_handler(CommandHandler("mine", commands.mine, filters=private))
+    app.add_handler(CommandHandler("ticket", commands.ticket))
+
+    app.add_handler(CallbackQueryHandler(buttons.ticket_button, pattern=r"^t:"))
+    app.add_handler(CallbackQueryHandler(buttons.address_button, pattern=r"^a:"))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, messages.bot_added))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, messages.migrated))
     app.add_handler(MessageHandler(private & filters.CONTACT, messages.contact))
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, messages.private_text))
-    app.add_handler(MessageHandler(groups & filters.TEXT & ~filters.COMMAND, messages.group_text))
+    content = (filters.TEXT | filters.PHOTO | filters.VOICE | filters.VIDEO | filters.LOCATION
+               | filters.Document.ALL) & ~filters.COMMAND
+    app.add_handler(MessageHandler(private & content, messages.private_message))
+    app.add_handler(MessageHandler(groups & content, messages.group_message))
 
     app.add_error_handler(errors.on_error)
 

@@ -26,10 +26,23 @@ async def contacts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await services(context).groups.contacts(incoming(update))
 
 
+async def my_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).tickets.my_command(incoming(update))
+
+
+async def mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).tickets.mine_command(incoming(update))
+
+
+async def ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).tickets.show_command(incoming(update), " ".join(context.args or []))
+
+
 async def group_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> GroupAccess:
     """Whether the bot sees every group message: privacy mode off, or it is an admin."""
     bot = context.bot
-    reads_all = bool(bot.can_read_all_group_messages)
+    me = await bot.get_me()  # fresh: privacy mode may have changed since the bot started
+    reads_all = bool(me.can_read_all_group_messages)
     if not reads_all:
         member = await bot.get_chat_member(update.effective_chat.id, bot.id)
         reads_all = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)

@@ -33,4 +33,12 @@ def incoming(update: Update, text: str | None = None) -> Incoming:
         reply_to_bot=bool(reply and reply.from_user and reply.from_user.is_bot),
         contact_phone=contact.phone_number if contact else None,
         contact_user_id=contact.user_id if contact else None,
+        media=_media_kind(message) if message else None,
     )
+
+
+def _media_kind(message: Message) -> str | None:
+    for kind in ("photo", "voice", "video", "location", "document", "audio"):
+        if getattr(message, kind):
+            return kind
+    return None

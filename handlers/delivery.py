@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 import datetime as dtm
+import warnings
 
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from telegram.warnings import PTBUserWarning
+
 from bot.outbox import Failed, Moved, Result, RetryLater, Sent
 from storage.outbox import OutboxRow
+
+# The outbox stores calls as plain Bot API parameters, so they go out through do_api_request on
+# purpose; PTB's hint to use the typed method instead does not apply.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
 
 
 def _seconds(value: int | dtm.timedelta) -> float:

@@ -1,4 +1,4 @@
-"""Plain messages: group chatter, private texts, shared contacts, group membership changes."""
+"""Plain messages: group chatter, private texts and media, shared contacts, membership changes."""
 from __future__ import annotations
 
 from telegram import Update
@@ -8,12 +8,12 @@ from handlers.commands import group_access
 from handlers.convert import incoming, services
 
 
-async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await services(context).chat.group_text(incoming(update))
+async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).chat.group_message(incoming(update))
 
 
-async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await services(context).chat.private_text(incoming(update))
+async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).chat.private_message(incoming(update))
 
 
 async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

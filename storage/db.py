@@ -12,12 +12,15 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.chat_states import ChatStates
 from storage.groups import Groups
 from storage.invites import Invites
+from storage.jobs import Jobs
 from storage.meta import Meta
 from storage.outbox import Outbox
 from storage.people import People
 from storage.places import Places
+from storage.tickets import Tickets
 from storage.updates import Updates
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,9 @@ class Tx:
         self.outbox = Outbox(db, now)
         self.updates = Updates(db, now)
         self.meta = Meta(db)
+        self.jobs = Jobs(db, now)
+        self.tickets = Tickets(db, now)
+        self.chat_states = ChatStates(db, now)
 
 
 def _migrations() -> list[tuple[int, str]]:

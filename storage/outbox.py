@@ -93,6 +93,15 @@ class Outbox:
             return "missing", None
         return row["status"], row["message_id"]
 
+    async def ref_of(self, chat_id: int, message_id: int) -> str | None:
+        """The ref of a message the bot sent, found from a reply to it."""
+        cur = await self._db.execute(
+            "SELECT ref FROM outbox WHERE chat_id = ? AND message_id = ? AND status = 'sent'",
+            (chat_id, message_id),
+        )
+        row = await cur.fetchone()
+        return row["ref"] if row else None
+
     async def mark_sent(self, row_id: int, message_id: int | None) -> None:
         await self._db.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"

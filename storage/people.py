@@ -157,6 +157,19 @@ class People:
         )
         return cur.rowcount == 1
 
+    async def register_resident(self, community_id: int, name: str, telegram_id: int,
+                                phone: str | None = None) -> int:
+        """A resident who told the bot their address; not part of the roster file."""
+        await self._db.execute(
+            "UPDATE people SET telegram_id = NULL WHERE telegram_id = ?", (telegram_id,)
+        )
+        cur = await self._db.execute(
+            "INSERT INTO people (community_id, name, phone, telegram_id, created_at, linked_at,"
+            " self_registered) VALUES (?, ?, ?, ?, ?, ?, 1)",
+            (community_id, name, phone, telegram_id, to_db(self._now), to_db(self._now)),
+        )
+        return cur.lastrowid
+
     async def deactivate(self, person_id: int) -> None:
         await self._db.execute("UPDATE people SET active = 0 WHERE id = ?", (person_id,))
 
@@ -200,6 +213,7 @@ class People:
 
     async def ids_in_community(self, community_id: int) -> list[int]:
         cur = await self._db.execute(
-            "SELECT id FROM people WHERE community_id = ? AND active = 1", (community_id,)
+            "SELECT id FROM people WHERE community_id = ? AND active = 1 AND self_registered = 0",
+            (community_id,),
         )
         return [r["id"] for r in await cur.fetchall()]

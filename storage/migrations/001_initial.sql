@@ -103,6 +103,7 @@ CREATE TABLE outbox (
     error      TEXT
 );
 CREATE INDEX outbox_pending ON outbox (status, not_before, id);
+CREATE INDEX outbox_message ON outbox (chat_id, message_id);
 
 -- Small facts about the deployment, such as the bot's username for invite links.
 CREATE TABLE meta (

@@ -1,0 +1,226 @@
+"""The bot running against the fake Telegram with the example roster: the stage for demo and tests."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import Application
+
+from bot import app as bot_app
+from bot.config import Config
+from bot.roles import Role
+from bot.roster.io import read_roster
+from bot.sandbox import Chat, FakeTelegram, MessageRecord, User
+from bot.services import Services
+from storage import Store
+from storage.roster import apply_roster
+
+DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+EXAMPLE_ROSTER = DEPLOY / "roster.example.csv"
+
+
+class MovableClock:
+    """The bot's idea of now; tests move it forward to reach deadlines without waiting."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime.now(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@dataclass
+class Member:
+    """A roster person with their fake Telegram account."""
+
+    person_id: int
+    name: str
+    roles: tuple[Role, ...]
+    grid: str | None
+    user: User
+
+
+@dataclass
+class Playground:
+    db: Path
+    roster: Path = EXAMPLE_ROSTER
+    clock: MovableClock = field(default_factory=MovableClock)
+    link_everyone: bool = True
+    config_extra: dict[str, Any] = field(default_factory=dict)
+    fake: FakeTelegram = field(init=False)
+    app: Application | None = field(init=False, default=None)
+    members: dict[str, Member] = field(init=False, default_factory=dict)
+    groups: dict[str, Chat] = field(init=False, default_factory=dict)
+
+    async def start(self) -> "Playground":
+        self.fake = FakeTelegram()
+        await self.fake.start()
+        await self._seed()
+        await self.start_bot()
+        return self
+
+    async def start_bot(self) -> None:
+        config = Config(
+            token=self.fake.token, api_url=self.fake.base_url, file_url=self.fake.file_base_url,
+            db=self.db, extra=self.config_extra,
+        )
+        self.app = bot_app.build_application(config, clock=self.clock)
+        await bot_app.start(self.app, poll_timeout=1)
+
+    async def stop_bot(self) -> None:
+        if self.app is not None:
+            await bot_app.stop(self.app)
+            self.app = None
+
+    async def stop(self) -> None:
+        await self.stop_bot()
+        await self.fake.stop()
+
+    async def __aenter__(self) -> "Playground":
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def services(self) -> Services:
+        return self.app.bot_data["services"]
+
+    # -- the world -------------------------------------------------------------------------
+
+    async def _seed(self) -> None:
+        """Import the roster, give everyone a Telegram account and open each grid's group."""
+        roster, errors = read_roster(self.roster)
+        if errors:
+            raise ValueError("\n".join(map(str, errors)))
+        store = await Store.open(self.db, clock=self.clock)
+        try:
+            async with store.tx() as tx:
+                await apply_roster(tx, roster)
+                people = [p for p in await tx.people.all() if p.active]
+                for person in people:
+                    user = self.fake.add_user(person.name)
+                    grid = next((a.grid for a in person.roles if a.grid), None)
+                    self.members[person.name] = Member(
+                        person.id, person.name, tuple(a.role for a in person.roles), grid, user)
+                    # Residents start unknown to the bot: they are the ones who link themselves.
+                    if self.link_everyone and not person.has(Role.RESIDENT):
+                        await tx.people.link(person.id, user.id)
+                        await tx.groups.saw_private(user.id)
+                        user.started = True
+                for grid in await tx.places.grids():
+                    staff = [m.user for m in self.members.values()
+                             if m.grid == grid.name and not set(m.roles) <= {Role.RESIDENT, Role.VOLUNTEER}]
+                    workers = [m.user for m in self.members.values()
+                               if m.grid == grid.name and Role.GRID_WORKER in m.roles]
+                    chat = self.fake.add_group(f"{grid.name}三长群", members=staff, admins=workers)
+                    self.groups[grid.name] = chat
+                    if self.link_everyone:
+                        await tx.groups.bind(chat.id, grid.id, chat.title, workers[0].id if workers else 0)
+        finally:
+            await store.close()
+        # The bot was added to the groups before it ran: those service messages are old news.
+        self.fake.world.pending.clear()
+
+    def user(self, name: str) -> User:
+        return self.members[name].user
+
+    def group(self, grid: str = "第一网格") -> Chat:
+        return self.groups[grid]
+
+    def private(self, name: str) -> Chat:
+        return self.fake.private(self.user(name))
+
+    # -- acting and waiting ----------------------------------------------------------------
+
+    async def settle(self) -> None:
+        """Wait until the bot has handled every update and sent everything that is due."""
+        for _ in range(200):
+            await self.fake.settle(quiet=0.05, timeout=10)
+            async with self.services.store.read() as r:
+                due = await r.outbox.due(limit=1)
+            if not due:
+                return
+            await asyncio.sleep(0.02)
+        raise TimeoutError("the outbox did not drain")
+
+    def mark(self) -> int:
+        """A point in the bot's output; `since` returns what came after it."""
+        return len(self.fake.world.calls)
+
+    def since(self, mark: int) -> list[tuple[str, dict]]:
+        return [(c.method, c.params) for c in self.fake.world.calls[mark:]
+                if c.ok and c.method not in ("getUpdates", "getMe", "setMyCommands", "deleteWebhook",
+                                             "getChatMember", "answerCallbackQuery")]
+
+    async def say(self, name: str, text: str, where: Chat | None = None,
+                  reply_to: MessageRecord | None = None) -> list[MessageRecord]:
+        """`name` writes `text` in a chat (default: their private chat); returns what the bot sent."""
+        chat = where or self.private(name)
+        before = self._sent_count()
+        self.fake.send_text(self.user(name), chat, text, reply_to=reply_to)
+        await self.settle()
+        return self._new_sent(before)
+
+    async def send_photo(self, name: str, where: Chat | None = None, caption: str | None = None,
+                         reply_to: MessageRecord | None = None) -> list[MessageRecord]:
+        chat = where or self.private(name)
+        before = self._sent_count()
+        self.fake.send_photo(self.user(name), chat, caption=caption, reply_to=reply_to)
+        await self.settle()
+        return self._new_sent(before)
+
+    async def share_phone(self, name: str, phone: str | None = None,
+                          own: bool = True) -> list[MessageRecord]:
+        user = self.user(name)
+        before = self._sent_count()
+        async with self.services.store.read() as r:
+            person = await r.people.get(self.members[name].person_id)
+        number = phone or person.phone
+        if own:
+            self.fake.send_contact(user, number)
+        else:
+            self.fake.send_contact(user, number, contact_user_id=None)
+        await self.settle()
+        return self._new_sent(before)
+
+    async def press(self, name: str, message: MessageRecord, button: str) -> str | None:
+        """Press the button whose text contains `button`; returns the toast or alert text."""
+        current = self.fake.message(message.chat_id, message.message_id)
+        data = find_button(current, button)
+        callback = self.fake.press_button(self.user(name), current, data)
+        await self.settle()
+        record = next(c for c in self.fake.callbacks if c.id == callback.id)
+        return (record.answer or {}).get("text")
+
+    def _sent_count(self) -> int:
+        return len(self.fake.sent())
+
+    def _new_sent(self, before: int) -> list[MessageRecord]:
+        return self.fake.sent()[before:]
+
+    def inbox(self, name: str) -> list[MessageRecord]:
+        return self.fake.sent(self.private(name))
+
+    def last(self, name_or_chat: str | Chat) -> MessageRecord:
+        chat = self.private(name_or_chat) if isinstance(name_or_chat, str) else name_or_chat
+        return self.fake.sent(chat)[-1]
+
+
+def buttons(message: MessageRecord) -> list[tuple[str, str]]:
+    markup = message.reply_markup or {}
+    return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def find_button(message: MessageRecord, text: str) -> str:
+    for label, data in buttons(message):
+        if text in label:
+            return data
+    raise AssertionError(f"no button {text!r} on message: {message.text!r} {buttons(message)}")

@@ -1,0 +1,77 @@
+"""The ticket and its history as data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.places import address_label
+
+STATUS_LABELS = {
+    "open": "待接单",
+    "accepted": "处理中",
+    "resolved": "已办结",
+    "closed": "已关闭",
+}
+OPEN_STATUSES = ("open", "accepted")
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    community_id: int
+    grid_id: int | None
+    building: str | None
+    unit: str | None
+    room: str | None
+    category: str
+    urgent: bool
+    text: str
+    status: str
+    reporter_tg: int | None
+    reporter_person_id: int | None
+    reporter_name: str
+    source_chat_id: int
+    source_message_id: int | None
+    assignee_person_id: int | None
+    created_at: datetime
+    assigned_at: datetime
+    assign_seq: int = 1
+    card_ref: str | None = None
+    accepted_at: datetime | None = None
+    resolved_at: datetime | None = None
+    rating: str | None = None
+    rating_comment: str | None = None
+
+    @property
+    def place(self) -> str:
+        return address_label(self.building, self.unit, self.room)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    at: datetime
+    actor_name: str | None
+    kind: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    community_id: int
+    grid_id: int | None
+    building: str | None
+    unit: str | None
+    room: str | None
+    category: str
+    urgent: bool
+    text: str
+    reporter_tg: int | None
+    reporter_person_id: int | None
+    reporter_name: str
+    source_chat_id: int
+    source_message_id: int | None
+    assignee_person_id: int | None

@@ -1,0 +1,183 @@
+"""What people read about a ticket: the card, the group line, the reporter's news."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain import Person
+from bot.messages import Button, inline_keyboard
+from bot.nlu import CATEGORY_LABELS
+from bot.texts import e
+from bot.tickets.model import STATUS_LABELS, Ticket, TicketEvent
+
+RATINGS = {"3": "满意", "2": "基本满意", "1": "不满意"}
+RETURN_REASONS = {"1": "不属于我的网格", "2": "不属于我的职责", "3": "信息不全, 无法处理"}
+
+
+def category(code: str) -> str:
+    return CATEGORY_LABELS.get(code, "其他")
+
+
+def summary(t: Ticket) -> str:
+    """"#23 给排水 · 6栋2单元302": number, field and place, the first thing anyone reads."""
+    text = f"#{t.id} {category(t.category)}"
+    if t.place:
+        text += f" · {t.place}"
+    return text
+
+
+def local(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%m月%d日 %H:%M").lstrip("0")
+
+
+def span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}分钟"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}小时"
+    return f"{minutes // (24 * 60)}天"
+
+
+def urgent_mark(t: Ticket) -> str:
+    return "🚨紧急 " if t.urgent else ""
+
+
+def group_line(t: Ticket, assignee: Person | None, role_label: str | None) -> str:
+    who = f"已转{role_label or ''}{e(assignee.name)}" if assignee else "已转社区"
+    return f"{urgent_mark(t)}已记录 {e(summary(t))}, {who}"
+
+
+def emergency_advice(number: str | None) -> str:
+    if number:
+        return f"⚠️ 如有危险, 请立即拨打 {number}!"
+    return "⚠️ 如有危险, 请立即拨打 110 / 119 / 120!"
+
+
+def reporter_receipt(t: Ticket, assignee: Person | None, role_label: str | None,
+                     accept_within: timedelta) -> str:
+    lines = [f"已识别: {e(category(t.category))}" + (f" · {e(t.place)}" if t.place else "")]
+    if assignee:
+        lines.append(f"已登记 #{t.id}, 转给{role_label or ''}{e(assignee.name)}, {span(accept_within)}内会有人接单。")
+    else:
+        lines.append(f"已登记 #{t.id}, 社区会尽快安排人处理。")
+    lines.append("有照片可以直接发给我, 我会一并转过去。")
+    return "\n".join(lines)
+
+
+def duplicate_notice(t: Ticket) -> str:
+    return f"{e(summary(t))} 已经有人报过, 正在处理中。处理进展会同时告诉您。"
+
+
+def card(t: Ticket, reporter_phone: str | None, zone: ZoneInfo, source: str | None,
+         accept_within: timedelta | None = None, note: str | None = None) -> str:
+    lines = [f"<b>{urgent_mark(t)}{e(summary(t))}</b>  [{STATUS_LABELS[t.status]}]"]
+    lines.append(f"「{e(t.text)}」")
+    reporter = e(t.reporter_name) + (f" {e(reporter_phone)}" if reporter_phone else "")
+    lines.append(f"报告人: {reporter}")
+    lines.append(f"时间: {local(t.created_at, zone)}" + (f" · 来自{e(source)}" if source else ""))
+    if t.status == "open" and accept_within:
+        lines.append(f"请在{span(accept_within)}内接单。")
+    if note:
+        lines.append(note)
+    return "\n".join(lines)
+
+
+def card_buttons(t: Ticket) -> dict | None:
+    if t.status == "open":
+        rows = [[Button("接单", f"t:{t.id}:acc"), Button("已办结", f"t:{t.id}:res")],
+                [Button("转派", f"t:{t.id}:tr"), Button("退回(不属于我)", f"t:{t.id}:ret")]]
+    elif t.status == "accepted":
+        rows = [[Button("已办结", f"t:{t.id}:res"), Button("转派", f"t:{t.id}:tr")]]
+    else:
+        return None
+    return inline_keyboard(rows)
+
+
+def transfer_choices(t: Ticket, people: list[tuple[Person, str]]) -> tuple[str, dict]:
+    rows = [[Button(f"{label} {p.name}", f"t:{t.id}:to:{p.id}")] for p, label in people]
+    rows.append([Button("取消", f"t:{t.id}:x")])
+    return f"把 {e(summary(t))} 转给谁?", inline_keyboard(rows)
+
+
+def return_choices(t: Ticket) -> tuple[str, dict]:
+    rows = [[Button(text, f"t:{t.id}:rr:{code}")] for code, text in RETURN_REASONS.items()]
+    rows.append([Button("取消", f"t:{t.id}:x")])
+    return f"为什么退回 {e(summary(t))}?", inline_keyboard(rows)
+
+
+def rating_buttons(t: Ticket) -> dict:
+    return inline_keyboard([[Button(label, f"t:{t.id}:rate:{code}") for code, label in RATINGS.items()]])
+
+
+def news_accepted(t: Ticket, who: Person) -> str:
+    return f"{e(summary(t))} 已由{e(who.name)}接单, 正在处理。"
+
+
+def news_transferred(t: Ticket, who: Person | None) -> str:
+    return f"{e(summary(t))} 已转给{e(who.name) if who else '社区'}处理。"
+
+
+def news_resolved(t: Ticket, who: Person) -> str:
+    return f"{e(summary(t))} 已由{e(who.name)}办结。请您评价一下这次的处理:"
+
+
+def thanks_for_rating(label: str) -> str:
+    return f"谢谢您的评价: {label}。还想说点什么, 可以直接写给我。"
+
+
+def reopened_to_admin(t: Ticket) -> str:
+    return f"{e(summary(t))} 居民不满意, 已重新打开, 请社区跟进。"
+
+
+def reminder(t: Ticket, stage: str) -> str:
+    what = "接单" if stage == "accept" else "办结"
+    return f"⏰ {e(summary(t))} 还没有{what}, 请尽快处理。"
+
+
+def escalation(t: Ticket, stage: str, assignee: Person | None) -> str:
+    what = "接单" if stage == "accept" else "办结"
+    who = e(assignee.name) if assignee else "无人"
+    return f"⚠️ {e(summary(t))} 超时未{what} (负责人: {who}), 请社区协调。\n「{e(t.text)}」"
+
+
+def unreachable(t: Ticket, assignee: Person) -> str:
+    return (f"{e(summary(t))} 转给了{e(assignee.name)}, 但{e(assignee.name)}还没有私聊过机器人, "
+            "收不到通知。请提醒TA私聊机器人发送 /start。")
+
+
+def history(events: list[TicketEvent], zone: ZoneInfo) -> str:
+    lines = ["<b>处理记录</b>"]
+    for ev in events:
+        who = f"{e(ev.actor_name)} " if ev.actor_name else ""
+        detail = f": {e(ev.detail)}" if ev.detail else ""
+        lines.append(f"{local(ev.at, zone)} {who}{EVENT_LABELS.get(ev.kind, ev.kind)}{detail}")
+    return "\n".join(lines)
+
+
+EVENT_LABELS = {
+    "created": "登记",
+    "assigned": "派给",
+    "accepted": "接单",
+    "resolved": "办结",
+    "transferred": "转派给",
+    "returned": "退回",
+    "rated": "评价",
+    "comment": "补充意见",
+    "reopened": "重新打开",
+    "reminded": "超时提醒",
+    "escalated": "上报社区",
+    "duplicate": "重复报告",
+    "media": "补充材料",
+}
+
+
+def ticket_list(title: str, tickets: list[Ticket], names: dict[int, str]) -> str:
+    if not tickets:
+        return f"{title}: 暂时没有。"
+    lines = [f"<b>{title}</b>"]
+    for t in tickets:
+        who = names.get(t.assignee_person_id or 0)
+        lines.append(f"{e(summary(t))} · {STATUS_LABELS[t.status]}" + (f" · {e(who)}" if who else ""))
+    lines.append("发 /ticket 编号 查看详情, 例如 /ticket " + str(tickets[0].id))
+    return "\n".join(lines)

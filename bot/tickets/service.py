@@ -1,0 +1,574 @@
+"""The ticket desk: opening tickets from reports, the owner's buttons, reminders and escalation."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain import GroupBinding, Person
+from bot.incoming import Incoming
+from bot.jobs import after_quiet_hours
+from bot.messages import clear_buttons, copy_message, delete_message, edit_text, text_message
+from bot.nlu import Parsed
+from bot.roles import Role
+from bot.tickets import render
+from bot.tickets.model import NewTicket, Ticket
+from bot.tickets.routing import EMERGENCY_NUMBER, SPECIALIST_FOR, Directory, route
+from bot.tickets.sla import SlaPolicy
+from storage import Store, Tx
+from storage.jobs import Job
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW = timedelta(hours=24)
+# A photo sent this soon after a report, by the same person in the same chat, belongs to it.
+MEDIA_WINDOW = timedelta(minutes=10)
+SLA_JOB = "ticket_sla"
+
+ROUTE_LABELS = {"grid_worker": "网格员", "admin": "社区管理员"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to say to a button press: a toast, or an alert for a refusal."""
+
+    text: str | None = None
+    alert: bool = False
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    start: time = time(21, 30)
+    end: time = time(7, 30)
+
+
+class TicketDesk:
+    def __init__(self, store: Store, zone: ZoneInfo, sla: SlaPolicy | None = None,
+                 quiet: QuietHours | None = None) -> None:
+        self._store = store
+        self._zone = zone
+        self._sla = sla or SlaPolicy()
+        self._quiet = quiet or QuietHours()
+
+    # -- who is who ------------------------------------------------------------------------
+
+    async def directory(self, tx: Tx, community_id: int) -> Directory:
+        workers: dict[int, list[int]] = {}
+        for p in await tx.people.holding(Role.GRID_WORKER, community_id):
+            for a in p.roles:
+                if a.role is Role.GRID_WORKER and a.grid_id is not None:
+                    workers.setdefault(a.grid_id, []).append(p.id)
+        specialists: dict[tuple[Role, int | None], list[int]] = {}
+        for role in set(SPECIALIST_FOR.values()):
+            for p in await tx.people.holding(role, community_id):
+                for a in p.roles:
+                    if a.role is role:
+                        specialists.setdefault((role, a.grid_id), []).append(p.id)
+        admins = tuple(p.id for p in await tx.people.holding(Role.ADMIN, community_id))
+        return Directory(
+            community_id,
+            {g: tuple(ids) for g, ids in workers.items()},
+            {k: tuple(dict.fromkeys(ids)) for k, ids in specialists.items()},
+            admins,
+        )
+
+    async def _role_label(self, tx: Tx, person: Person | None, reason: str, category: str) -> str:
+        if person is None:
+            return ""
+        if reason == "specialist":
+            return SPECIALIST_FOR[category].label
+        return ROUTE_LABELS.get(reason, "")
+
+    # -- opening a ticket ------------------------------------------------------------------
+
+    async def report(self, tx: Tx, msg: Incoming, parsed: Parsed, reporter: Person | None,
+                     binding: GroupBinding | None) -> Ticket | None:
+        """Turn a report into a ticket (or join it to an open one), inside the caller's transaction."""
+        community_id = await self._community(tx, reporter, binding)
+        if community_id is None:
+            return None
+        building, unit, room = _where(parsed, _home(reporter))
+        grids: list[int] = []
+        known = await tx.places.building(community_id, building) if building else None
+        if known and known.grid_id:
+            grids.append(known.grid_id)
+        if reporter:
+            grids += [a.grid_id for a in reporter.roles if a.grid_id and a.community_id == community_id]
+        if binding:
+            grids.append(binding.grid.id)
+        grids = list(dict.fromkeys(grids))
+        category = parsed.category or "other"
+
+        if building and (dup := await tx.tickets.open_duplicate(
+                community_id, building, unit, category, DUPLICATE_WINDOW)):
+            await self._join_duplicate(tx, msg, dup)
+            return dup
+
+        directory = await self.directory(tx, community_id)
+        decision = route(category, parsed.urgent, grids, directory)
+        reporter_name = reporter.name if reporter else (msg.sender.display_name if msg.sender else "居民")
+        ticket_id = await tx.tickets.create(NewTicket(
+            community_id=community_id, grid_id=grids[0] if grids else None,
+            building=building, unit=unit, room=room, category=category, urgent=parsed.urgent,
+            text=msg.text, reporter_tg=msg.user_id,
+            reporter_person_id=reporter.id if reporter else None, reporter_name=reporter_name,
+            source_chat_id=msg.chat_id, source_message_id=msg.message_id,
+            assignee_person_id=decision.assignee,
+        ))
+        actor = reporter_name
+        await tx.tickets.log(ticket_id, "created", msg.user_id, actor, msg.text)
+        if msg.media and msg.message_id:
+            await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media)
+        ticket = await tx.tickets.get(ticket_id)
+        assignee = await tx.people.get(decision.assignee) if decision.assignee else None
+        label = await self._role_label(tx, assignee, decision.reason, category)
+        if assignee:
+            await tx.tickets.log(ticket_id, "assigned", None, None, f"{label}{assignee.name}")
+        limits = self._sla.limits(category, parsed.urgent)
+
+        # The reporter's receipt: one line in a group, what was understood in private.
+        if msg.is_private:
+            text = render.reporter_receipt(ticket, assignee, label, limits.accept)
+        else:
+            text = render.group_line(ticket, assignee, label)
+        if parsed.urgent:
+            text += "\n" + render.emergency_advice(EMERGENCY_NUMBER.get(category))
+        await tx.outbox.enqueue(text_message(
+            msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"))
+
+        await self._hand_over(tx, ticket, assignee, source=await self._source_name(tx, msg, binding))
+        for person_id in decision.also_notify:
+            other = await tx.people.get(person_id)
+            if other and other.telegram_id:
+                await self._send_card(tx, ticket, other, ref=f"t{ticket_id}:alert:{person_id}",
+                                      note="🚨 紧急情况, 请一起关注。", buttons=False)
+        await self._schedule(tx, ticket)
+        return ticket
+
+    async def _community(self, tx: Tx, reporter: Person | None, binding: GroupBinding | None) -> int | None:
+        if binding:
+            return binding.grid.community_id
+        if reporter:
+            return reporter.community_id
+        grids = await tx.places.grids()
+        communities = {g.community_id for g in grids}
+        return communities.pop() if len(communities) == 1 else None
+
+    async def _source_name(self, tx: Tx, msg: Incoming, binding: GroupBinding | None) -> str:
+        if binding:
+            return binding.grid.name + "群"
+        return "私聊" if msg.is_private else (msg.chat_title or "群聊")
+
+    async def _join_duplicate(self, tx: Tx, msg: Incoming, ticket: Ticket) -> None:
+        if msg.user_id and msg.user_id != ticket.reporter_tg:
+            await tx.tickets.watch(ticket.id, msg.user_id, msg.chat_id, msg.message_id)
+        await tx.tickets.log(ticket.id, "duplicate", msg.user_id,
+                             msg.sender.display_name if msg.sender else None, msg.text)
+        if msg.media and msg.message_id:
+            await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media)
+        await tx.outbox.enqueue(text_message(
+            msg.chat_id, render.duplicate_notice(ticket), reply_to=msg.message_id))
+
+    async def _hand_over(self, tx: Tx, ticket: Ticket, assignee: Person | None, source: str | None) -> None:
+        """Send the card (and any photos) to the owner; tell the admins if the owner is unreachable."""
+        if assignee is None:
+            await self._tell_admins(tx, ticket, render.escalation(ticket, "accept", None))
+            return
+        reachable = assignee.telegram_id and await tx.groups.can_write_to(assignee.telegram_id)
+        if not reachable:
+            await tx.tickets.log(ticket.id, "unreachable", None, None, assignee.name)
+            await self._tell_admins(tx, ticket, render.unreachable(ticket, assignee),
+                                    skip=assignee.id)
+            if not assignee.telegram_id:
+                return
+        ref = f"t{ticket.id}:card:{ticket.assign_seq}"
+        await self._send_card(tx, ticket, assignee, ref=ref, source=source)
+        await tx.tickets.set_card(ticket.id, ref)
+        for chat_id, message_id, _ in await tx.tickets.media(ticket.id):
+            await tx.outbox.enqueue(copy_message(assignee.telegram_id, chat_id, message_id))
+
+    async def _send_card(self, tx: Tx, ticket: Ticket, person: Person, ref: str | None,
+                         source: str | None = None, note: str | None = None,
+                         buttons: bool = True) -> None:
+        phone = await self._reporter_phone(tx, ticket)
+        limits = self._sla.limits(ticket.category, ticket.urgent)
+        text = render.card(ticket, phone, self._zone, source, limits.accept, note)
+        keyboard = render.card_buttons(ticket) if buttons else None
+        await tx.outbox.enqueue(text_message(person.telegram_id, text, keyboard=keyboard, ref=ref))
+
+    async def _reporter_phone(self, tx: Tx, ticket: Ticket) -> str | None:
+        # Only the owner and admins ever see this card, so the phone may be on it.
+        if ticket.reporter_person_id is None:
+            return None
+        reporter = await tx.people.get(ticket.reporter_person_id)
+        return reporter.phone if reporter else None
+
+    async def _tell_admins(self, tx: Tx, ticket: Ticket, text: str, skip: int | None = None) -> None:
+        for admin in await tx.people.holding(Role.ADMIN, ticket.community_id):
+            if admin.id != skip and admin.telegram_id:
+                await tx.outbox.enqueue(text_message(admin.telegram_id, text))
+
+    # -- media that follows a report -------------------------------------------------------
+
+    async def attach_media(self, tx: Tx, msg: Incoming) -> Ticket | None:
+        """A photo, voice or location that belongs to a ticket: as a reply, or just after it."""
+        ticket_id = None
+        if msg.reply_to_message_id:
+            ticket_id = await tx.tickets.ticket_for_message(msg.chat_id, msg.reply_to_message_id)
+            if ticket_id is None:
+                ref = await tx.outbox.ref_of(msg.chat_id, msg.reply_to_message_id)
+                if ref and ref.startswith("t") and ":" in ref:
+                    ticket_id = int(ref[1:ref.index(":")])
+        if ticket_id is None and msg.user_id:
+            recent = await tx.tickets.latest_by_reporter_in_chat(msg.user_id, msg.chat_id, MEDIA_WINDOW)
+            ticket_id = recent.id if recent else None
+        if ticket_id is None:
+            return None
+        ticket = await tx.tickets.get(ticket_id)
+        if not await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media or "media"):
+            return ticket
+        await tx.tickets.log(ticket_id, "media", msg.user_id,
+                             msg.sender.display_name if msg.sender else None, msg.media)
+        if ticket.assignee_person_id and ticket.is_open:
+            assignee = await tx.people.get(ticket.assignee_person_id)
+            if assignee and assignee.telegram_id:
+                await tx.outbox.enqueue(text_message(
+                    assignee.telegram_id, f"{render.e(render.summary(ticket))} 补充了材料:"))
+                await tx.outbox.enqueue(copy_message(assignee.telegram_id, msg.chat_id, msg.message_id))
+        return ticket
+
+    # -- the owner's buttons ---------------------------------------------------------------
+
+    async def press(self, update_id: int, user_id: int, message_chat: int, message_id: int,
+                    ticket_id: int, action: str, arg: str | None) -> Answer:
+        async with self._store.tx(update_id) as tx:
+            ticket = await tx.tickets.get(ticket_id)
+            person = await tx.people.by_telegram_id(user_id)
+            if ticket is None:
+                return Answer("没有这个诉求。", alert=True)
+            if action == "rate":
+                return await self._rate(tx, ticket, user_id, message_chat, message_id, arg)
+            if not self._may_act(ticket, person):
+                return Answer("只有负责人或社区管理员可以操作这个诉求。", alert=True)
+            if action == "x":
+                await tx.outbox.enqueue(delete_message(message_chat, message_id))
+                return Answer("已取消")
+            if not ticket.is_open:
+                return Answer(f"#{ticket.id} 已经{render.STATUS_LABELS[ticket.status]}了。", alert=True)
+            match action:
+                case "acc":
+                    return await self._accept(tx, ticket, person)
+                case "res":
+                    return await self._resolve(tx, ticket, person)
+                case "tr":
+                    await self._offer_transfer(tx, ticket, person, message_chat)
+                    return Answer()
+                case "to" if arg and arg.isdigit():
+                    return await self._transfer(tx, ticket, person, int(arg), message_chat, message_id)
+                case "ret":
+                    text, keyboard = render.return_choices(ticket)
+                    await tx.outbox.enqueue(text_message(message_chat, text, keyboard=keyboard))
+                    return Answer()
+                case "rr" if arg in render.RETURN_REASONS:
+                    return await self._return(tx, ticket, person, render.RETURN_REASONS[arg],
+                                              message_chat, message_id)
+            return Answer("这个按钮已经失效了。", alert=True)
+
+    def _may_act(self, ticket: Ticket, person: Person | None) -> bool:
+        if person is None:
+            return False
+        if person.id == ticket.assignee_person_id:
+            return True
+        return any(a.role is Role.ADMIN and a.community_id == ticket.community_id for a in person.roles)
+
+    async def _accept(self, tx: Tx, ticket: Ticket, person: Person) -> Answer:
+        if ticket.status == "accepted":
+            return Answer(f"#{ticket.id} 已经接单了。")
+        if person.id != ticket.assignee_person_id:
+            # An admin accepting takes the ticket over.
+            await tx.tickets.assign(ticket.id, person.id)
+        await tx.tickets.set_status(ticket.id, "accepted")
+        await tx.tickets.log(ticket.id, "accepted", person.telegram_id, person.name)
+        ticket = await tx.tickets.get(ticket.id)
+        await self._refresh_card(tx, ticket, person)
+        await self._tell_reporter(tx, ticket, render.news_accepted(ticket, person))
+        await tx.jobs.cancel(f"t{ticket.id}:accept:")
+        await self._schedule(tx, ticket)
+        return Answer(f"已接单 #{ticket.id}")
+
+    async def _resolve(self, tx: Tx, ticket: Ticket, person: Person) -> Answer:
+        await tx.tickets.set_status(ticket.id, "resolved")
+        await tx.tickets.log(ticket.id, "resolved", person.telegram_id, person.name)
+        ticket = await tx.tickets.get(ticket.id)
+        await tx.jobs.cancel(f"t{ticket.id}:")
+        await self._refresh_card(tx, ticket, person)
+        await self._tell_reporter(tx, ticket, render.news_resolved(ticket, person),
+                                  keyboard=render.rating_buttons(ticket))
+        return Answer(f"#{ticket.id} 已办结, 谢谢!")
+
+    async def _offer_transfer(self, tx: Tx, ticket: Ticket, person: Person, chat_id: int) -> None:
+        choices: list[tuple[Person, str]] = []
+        seen = {ticket.assignee_person_id}
+        groups = [(Role.GRID_WORKER, ticket.grid_id), (Role.GRID_WORKER, None)]
+        groups += [(role, None) for role in (Role.HEALTH, Role.LEGAL, Role.POLICE, Role.PROPERTY, Role.ADMIN)]
+        for role, grid in groups:
+            for p in await tx.people.holding(role, ticket.community_id, grid):
+                if p.id not in seen:
+                    seen.add(p.id)
+                    choices.append((p, role.label))
+        text, keyboard = render.transfer_choices(ticket, choices[:12])
+        await tx.outbox.enqueue(text_message(chat_id, text, keyboard=keyboard))
+
+    async def _transfer(self, tx: Tx, ticket: Ticket, person: Person, to_id: int,
+                        chat_id: int, message_id: int) -> Answer:
+        target = await tx.people.get(to_id)
+        if target is None or not target.active or target.community_id != ticket.community_id:
+            return Answer("找不到这个人。", alert=True)
+        if target.id == ticket.assignee_person_id:
+            return Answer(f"#{ticket.id} 已经在{target.name}那里了。")
+        await self._reassign(tx, ticket, person, target, "transferred", target.name)
+        await tx.outbox.enqueue(delete_message(chat_id, message_id))
+        return Answer(f"#{ticket.id} 已转给{target.name}")
+
+    async def _return(self, tx: Tx, ticket: Ticket, person: Person, reason: str,
+                      chat_id: int, message_id: int) -> Answer:
+        directory = await self.directory(tx, ticket.community_id)
+        admin = next((a for a in directory.admins if a != person.id), None)
+        target = await tx.people.get(admin) if admin else None
+        await self._reassign(tx, ticket, person, target, "returned", reason)
+        await tx.outbox.enqueue(delete_message(chat_id, message_id))
+        return Answer(f"#{ticket.id} 已退回社区")
+
+    async def _reassign(self, tx: Tx, ticket: Ticket, actor: Person, target: Person | None,
+                        kind: str, detail: str) -> None:
+        previous = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
+        await tx.tickets.assign(ticket.id, target.id if target else None)
+        await tx.tickets.log(ticket.id, kind, actor.telegram_id, actor.name, detail)
+        await tx.jobs.cancel(f"t{ticket.id}:")
+        old_card = ticket.card_ref
+        ticket = await tx.tickets.get(ticket.id)
+        if previous and previous.telegram_id and old_card:
+            note = f"已转给{render.e(target.name) if target else '社区'}" if kind == "transferred" else f"已退回: {render.e(detail)}"
+            text = render.card(ticket, None, self._zone, None, note=note).replace(
+                f"[{render.STATUS_LABELS[ticket.status]}]", "[已移交]")
+            await tx.outbox.enqueue(edit_text(previous.telegram_id, old_card, text, keyboard={"inline_keyboard": []}))
+        await tx.tickets.set_card(ticket.id, None)
+        await self._hand_over(tx, ticket, target, source=None)
+        await self._tell_reporter(tx, ticket, render.news_transferred(ticket, target))
+        await self._schedule(tx, ticket)
+
+    async def _refresh_card(self, tx: Tx, ticket: Ticket, person: Person) -> None:
+        owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
+        if not (ticket.card_ref and owner and owner.telegram_id):
+            return
+        phone = await self._reporter_phone(tx, ticket)
+        text = render.card(ticket, phone, self._zone, None)
+        keyboard = render.card_buttons(ticket) or {"inline_keyboard": []}
+        await tx.outbox.enqueue(edit_text(owner.telegram_id, ticket.card_ref, text, keyboard=keyboard))
+
+    # -- the reporter's side ---------------------------------------------------------------
+
+    async def _tell_reporter(self, tx: Tx, ticket: Ticket, text: str, keyboard: dict | None = None) -> None:
+        """Privately when the reporter has a chat with the bot, else in the group they wrote in."""
+        told = False
+        if ticket.reporter_tg and await tx.groups.can_write_to(ticket.reporter_tg):
+            await tx.outbox.enqueue(text_message(ticket.reporter_tg, text, keyboard=keyboard))
+            told = True
+        elif ticket.source_chat_id < 0:
+            # In the group only the news; rating buttons are for the reporter's private chat.
+            await tx.outbox.enqueue(text_message(
+                ticket.source_chat_id, text.split("请您评价")[0].rstrip("。:"),
+                reply_to=ticket.source_message_id))
+            told = True
+        for telegram_id, _, _ in await tx.tickets.watchers(ticket.id):
+            if await tx.groups.can_write_to(telegram_id):
+                await tx.outbox.enqueue(text_message(telegram_id, text))
+        if not told:
+            log.info("reporter of #%s cannot be reached", ticket.id)
+
+    async def _rate(self, tx: Tx, ticket: Ticket, user_id: int, chat_id: int, message_id: int,
+                    code: str | None) -> Answer:
+        if user_id != ticket.reporter_tg or code not in render.RATINGS:
+            return Answer("只有报告人可以评价。", alert=True)
+        if ticket.rating:
+            return Answer("您已经评价过了, 谢谢!")
+        label = render.RATINGS[code]
+        await tx.tickets.rate(ticket.id, label)
+        await tx.tickets.log(ticket.id, "rated", user_id, ticket.reporter_name, label)
+        await tx.outbox.enqueue(clear_buttons(chat_id, message_id))
+        await tx.chat_states.set(user_id, "rating_comment", {"ticket": ticket.id})
+        await tx.outbox.enqueue(text_message(chat_id, render.thanks_for_rating(label)))
+        if code == "1":
+            directory = await self.directory(tx, ticket.community_id)
+            target = await tx.people.get(directory.admins[0]) if directory.admins else None
+            await tx.tickets.assign(ticket.id, target.id if target else None)
+            await tx.tickets.log(ticket.id, "reopened", user_id, ticket.reporter_name, "居民不满意")
+            ticket = await tx.tickets.get(ticket.id)
+            await self._hand_over(tx, ticket, target, source=None)
+            if target and target.telegram_id:
+                await tx.outbox.enqueue(text_message(target.telegram_id, render.reopened_to_admin(ticket)))
+            await self._schedule(tx, ticket)
+        return Answer(f"谢谢您的评价: {label}")
+
+    async def comment(self, tx: Tx, msg: Incoming, ticket_id: int) -> None:
+        await tx.tickets.comment(ticket_id, msg.text)
+        await tx.tickets.log(ticket_id, "comment", msg.user_id, None, msg.text)
+        await tx.chat_states.clear(msg.user_id)
+        await tx.outbox.enqueue(text_message(msg.chat_id, "已记下您的意见, 谢谢!"))
+
+    # -- lists -----------------------------------------------------------------------------
+
+    async def my_command(self, msg: Incoming) -> None:
+        async with self._store.tx(msg.update_id) as tx:
+            await self.my_tickets(tx, msg)
+
+    async def mine_command(self, msg: Incoming) -> None:
+        async with self._store.tx(msg.update_id) as tx:
+            person = await tx.people.by_telegram_id(msg.user_id)
+            if person is None:
+                await tx.outbox.enqueue(text_message(msg.chat_id, "还不知道您是谁。请私聊我发送 /start 确认身份。"))
+                return
+            await self.mine(tx, msg, person)
+
+    async def show_command(self, msg: Incoming, arg: str) -> None:
+        async with self._store.tx(msg.update_id) as tx:
+            number = arg.strip().lstrip("#")
+            if not number.isdigit():
+                await tx.outbox.enqueue(text_message(msg.chat_id, "请在 /ticket 后面写诉求编号, 例如「/ticket 23」。"))
+                return
+            person = await tx.people.by_telegram_id(msg.user_id)
+            await self.show(tx, msg, person, int(number))
+
+    async def my_tickets(self, tx: Tx, msg: Incoming, open_only: bool = False) -> None:
+        tickets = await tx.tickets.reported_by(msg.user_id)
+        if open_only:
+            tickets = [t for t in tickets if t.is_open] or tickets[:3]
+        names = await self._names(tx, tickets)
+        title = "您的诉求" if not open_only else "您报的事, 最新进展"
+        await tx.outbox.enqueue(text_message(msg.chat_id, render.ticket_list(title, tickets, names)))
+
+    async def mine(self, tx: Tx, msg: Incoming, person: Person) -> None:
+        tickets = await tx.tickets.assigned_to(person.id)
+        names = await self._names(tx, tickets)
+        await tx.outbox.enqueue(text_message(
+            msg.chat_id, render.ticket_list("待您处理 (最早的在前)", tickets, names)))
+
+    async def show(self, tx: Tx, msg: Incoming, person: Person | None, ticket_id: int) -> None:
+        ticket = await tx.tickets.get(ticket_id)
+        if ticket is None or not self._may_see(ticket, person, msg.user_id):
+            await tx.outbox.enqueue(text_message(msg.chat_id, f"找不到 #{ticket_id}, 或者您没有权限查看。"))
+            return
+        staff = person is not None and (person.id == ticket.assignee_person_id or self._may_act(ticket, person))
+        phone = await self._reporter_phone(tx, ticket) if staff else None
+        owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
+        note = f"负责人: {render.e(owner.name)}" if owner else None
+        text = render.card(ticket, phone, self._zone, None, note=note)
+        text += "\n\n" + render.history(await tx.tickets.events(ticket.id), self._zone)
+        keyboard = render.card_buttons(ticket) if staff and msg.is_private else None
+        await tx.outbox.enqueue(text_message(msg.chat_id, text, keyboard=keyboard))
+
+    def _may_see(self, ticket: Ticket, person: Person | None, user_id: int | None) -> bool:
+        if user_id is not None and user_id == ticket.reporter_tg:
+            return True
+        if person is None:
+            return False
+        if person.id == ticket.assignee_person_id:
+            return True
+        return any(
+            a.community_id == ticket.community_id
+            and (a.role is Role.ADMIN or (a.role is Role.GRID_WORKER and a.grid_id == ticket.grid_id))
+            for a in person.roles
+        )
+
+    async def _names(self, tx: Tx, tickets: list[Ticket]) -> dict[int, str]:
+        names = {}
+        for t in tickets:
+            if t.assignee_person_id and t.assignee_person_id not in names:
+                p = await tx.people.get(t.assignee_person_id)
+                names[t.assignee_person_id] = p.name if p else ""
+        return names
+
+    # -- time limits -----------------------------------------------------------------------
+
+    async def _schedule(self, tx: Tx, ticket: Ticket) -> None:
+        limits = self._sla.limits(ticket.category, ticket.urgent)
+        stage, window = ("accept", limits.accept) if ticket.status == "open" else ("resolve", limits.resolve)
+        start = ticket.assigned_at if stage == "accept" else (ticket.accepted_at or ticket.assigned_at)
+        if stage == "resolve":
+            # Resolving is measured from when the request came in, not from when it was accepted.
+            start = ticket.created_at
+        await self._add_sla_job(tx, ticket, stage, 1, start + window, window)
+
+    async def _add_sla_job(self, tx: Tx, ticket: Ticket, stage: str, level: int, due: datetime,
+                           window: timedelta) -> None:
+        if not ticket.urgent:
+            due = after_quiet_hours(due, self._zone, self._quiet.start, self._quiet.end)
+        await tx.jobs.add(
+            SLA_JOB, due,
+            {"ticket": ticket.id, "stage": stage, "level": level, "seq": ticket.assign_seq,
+             "window": window.total_seconds()},
+            key=f"t{ticket.id}:{stage}:{ticket.assign_seq}:{level}",
+        )
+
+    async def on_sla_job(self, tx: Tx, job: Job) -> str | datetime:
+        data = job.payload
+        ticket = await tx.tickets.get(data["ticket"])
+        if ticket is None or ticket.assign_seq != data["seq"]:
+            return "moot"
+        stage = data["stage"]
+        if (stage == "accept" and ticket.status != "open") or (stage == "resolve" and not ticket.is_open):
+            return "moot"
+        if not ticket.urgent:
+            later = after_quiet_hours(tx.now, self._zone, self._quiet.start, self._quiet.end)
+            if later != tx.now:
+                return later
+        assignee = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
+        window = timedelta(seconds=data["window"])
+        if data["level"] == 1 and assignee and assignee.telegram_id:
+            await tx.outbox.enqueue(text_message(
+                assignee.telegram_id, render.reminder(ticket, stage), ref=f"{job.key}:sent"))
+            await tx.tickets.log(ticket.id, "reminded", None, None, assignee.name)
+            await self._add_sla_job(tx, ticket, stage, 2, tx.now + window, window)
+            return "reminded"
+        await self._tell_admins(tx, ticket, render.escalation(ticket, stage, assignee))
+        await tx.tickets.log(ticket.id, "escalated", None, None, "超时上报社区")
+        return "escalated"
+
+
+def _home(person: Person | None) -> tuple[str, str | None, str | None] | None:
+    """Where a person lives or looks after: a resident's home, else a unit or building head's."""
+    if person is None:
+        return None
+    for role in (Role.RESIDENT, Role.UNIT_HEAD, Role.BUILDING_HEAD):
+        for a in person.roles:
+            if a.role is role and a.building:
+                return a.building, a.unit, a.room
+    return None
+
+
+def _where(parsed: Parsed, home: tuple[str, str | None, str | None] | None
+           ) -> tuple[str | None, str | None, str | None]:
+    """The place of a report: as written, completed from the reporter's home when partial.
+
+    "3单元201漏水" from a unit head of 1栋 means 1栋3单元201; a message naming no place at all
+    from a resident means their own home.
+    """
+    if parsed.building:
+        return parsed.building, parsed.unit, parsed.room
+    if home is None:
+        return None, parsed.unit, parsed.room
+    if parsed.unit:
+        return home[0], parsed.unit, parsed.room
+    if parsed.room:
+        return home[0], home[1], parsed.room
+    return home
+
+
+
+def parse_button(data: str) -> tuple[int, str, str | None] | None:
+    """"t:23:acc" → (23, "acc", None); "t:23:to:45" → (23, "to", "45"); None if not ours."""
+    parts = data.split(":")
+    if len(parts) < 3 or parts[0] != "t" or not parts[1].isdigit():
+        return None
+    return int(parts[1]), parts[2], parts[3] if len(parts) > 3 else None

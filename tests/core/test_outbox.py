@@ -1,0 +1,179 @@
+"""The outbox: what is queued is sent once, in order, within limits, whatever Telegram answers."""
+from __future__ import annotations
+
+import asyncio
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.messages import edit_text, text_message
+from bot.outbox import Failed, Moved, RetryLater, Sender, Sent
+from bot.ratelimit import RateLimits
+from storage import Store
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 18, 1, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+class Telegram:
+    """Answers each call with the next scripted result, recording what was asked."""
+
+    def __init__(self, *answers) -> None:
+        self.answers = list(answers)
+        self.calls: list[tuple[int, str, dict, int | None]] = []
+        self.next_id = 100
+
+    async def __call__(self, row, message_id):
+        self.calls.append((row.chat_id, row.method, row.params, message_id))
+        if self.answers:
+            answer = self.answers.pop(0)
+            if answer is not None:
+                return answer
+        self.next_id += 1
+        return Sent(self.next_id)
+
+
+@pytest.fixture
+async def store(tmp_path):
+    clock = Clock()
+    s = await Store.open(tmp_path / "o.sqlite3", clock=clock)
+    s.clock = clock
+    yield s
+    await s.close()
+
+
+async def queue(store, *messages):
+    async with store.tx() as tx:
+        for m in messages:
+            await tx.outbox.enqueue(m)
+
+
+async def test_a_queued_message_is_sent_once(store):
+    telegram = Telegram()
+    await queue(store, text_message(42, "您好"))
+    sender = Sender(store, telegram)
+    assert await sender.drain() == 1
+    assert await sender.drain() == 0
+    assert [c[2]["text"] for c in telegram.calls] == ["您好"]
+    async with store.read() as r:
+        assert await r.outbox.counts() == {"sent": 1}
+
+
+async def test_nothing_is_queued_when_the_transaction_fails(store):
+    with pytest.raises(RuntimeError):
+        async with store.tx() as tx:
+            await tx.outbox.enqueue(text_message(42, "不该发出"))
+            raise RuntimeError("crash before commit")
+    telegram = Telegram()
+    assert await Sender(store, telegram).drain() == 0
+
+
+async def test_a_sender_killed_mid_queue_leaves_the_rest_for_the_next_one(store):
+    await queue(store, text_message(1, "一"), text_message(2, "二"), text_message(3, "三"))
+    delivered = []
+
+    async def killed_on_second(row, message_id):
+        if row.params["text"] == "二":
+            raise asyncio.CancelledError  # the process is stopped while this call is under way
+        delivered.append(row.params["text"])
+        return Sent(len(delivered))
+
+    with pytest.raises(asyncio.CancelledError):
+        await Sender(store, killed_on_second).drain()
+    telegram = Telegram()
+    await Sender(store, telegram).drain()
+    assert delivered + [c[2]["text"] for c in telegram.calls] == ["一", "二", "三"]
+
+
+async def test_a_passing_failure_is_retried_with_backoff(store):
+    telegram = Telegram(RetryLater("Bad Gateway"), RetryLater("Bad Gateway"))
+    await queue(store, text_message(1, "一"))
+    sender = Sender(store, telegram)
+    await sender.drain()
+    store.clock.advance(1)
+    await sender.drain()
+    store.clock.advance(2)
+    await sender.drain()
+    assert len(telegram.calls) == 3
+    async with store.read() as r:
+        assert await r.outbox.counts() == {"sent": 1}
+
+
+async def test_flood_control_waits_as_long_as_telegram_says(store):
+    telegram = Telegram(RetryLater("Too Many Requests: retry after 7", 7))
+    await queue(store, text_message(-100, "通知"))
+    sender = Sender(store, telegram)
+    await sender.drain()
+    store.clock.advance(6)
+    await sender.drain()
+    assert len(telegram.calls) == 1
+    store.clock.advance(1)
+    await sender.drain()
+    assert len(telegram.calls) == 2
+    async with store.read() as r:
+        assert await r.outbox.counts() == {"sent": 1}
+
+
+async def test_a_blocked_user_fails_for_good_and_the_queue_goes_on(store):
+    telegram = Telegram(Failed("Forbidden: bot was blocked by the user", blocked_user=True))
+    async with store.tx() as tx:
+        await tx.groups.saw_private(7)
+    await queue(store, text_message(7, "您的诉求已受理"), text_message(8, "另一位"))
+    await Sender(store, telegram).drain()
+    assert [c[0] for c in telegram.calls] == [7, 8]
+    async with store.read() as r:
+        assert await r.outbox.counts() == {"failed": 1, "sent": 1}
+        assert not await r.groups.can_write_to(7)
+        assert (await r.outbox.failures())[0]["error"].startswith("Forbidden")
+
+
+async def test_messages_to_a_migrated_group_follow_it(store):
+    telegram = Telegram(Moved(-1009))
+    await queue(store, text_message(-5, "群通知"))
+    await Sender(store, telegram).drain()
+    assert [c[0] for c in telegram.calls] == [-5, -1009]
+
+
+async def test_an_edit_goes_to_the_message_it_edits_and_only_the_newest_text_is_sent(store):
+    telegram = Telegram()
+    await queue(store, text_message(-5, "任务 0/3", ref="task:1"))
+    await queue(store, edit_text(-5, "task:1", "任务 1/3"))
+    await queue(store, edit_text(-5, "task:1", "任务 2/3"))
+    await Sender(store, telegram).drain()
+    assert [(c[1], c[2]["text"], c[3]) for c in telegram.calls] == [
+        ("sendMessage", "任务 0/3", None),
+        ("editMessageText", "任务 2/3", 101),
+    ]
+
+
+async def test_a_ref_is_queued_once(store):
+    await queue(store, text_message(5, "提醒", ref="remind:1"))
+    await queue(store, text_message(5, "提醒", ref="remind:1"))
+    telegram = Telegram()
+    await Sender(store, telegram).drain()
+    assert len(telegram.calls) == 1
+
+
+async def test_a_group_gets_at_most_20_messages_a_minute_and_others_are_not_held_up(store):
+    ticks = [0.0]
+    limits = RateLimits(clock=lambda: ticks[0])
+    await queue(store, *[text_message(-100, f"第{i}条") for i in range(25)], text_message(9, "私聊"))
+    telegram = Telegram()
+    sender = Sender(store, telegram, limits)
+    await sender.drain()
+    assert sum(1 for c in telegram.calls if c[0] == -100) == 20
+    assert any(c[0] == 9 for c in telegram.calls)
+    ticks[0] = 61.0
+    store.clock.advance(61)
+    await sender.drain()
+    texts = [c[2]["text"] for c in telegram.calls if c[0] == -100]
+    assert texts == [f"第{i}条" for i in range(25)]  # order kept
