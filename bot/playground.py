@@ -129,6 +129,12 @@ class Playground:
         # The bot was added to the groups before it ran: those service messages are old news.
         self.fake.world.pending.clear()
 
+    def newcomer(self, name: str) -> User:
+        """Someone the roster does not know, with a Telegram account."""
+        user = self.fake.add_user(name)
+        self.members[name] = Member(0, name, (), None, user)
+        return user
+
     def user(self, name: str) -> User:
         return self.members[name].user
 

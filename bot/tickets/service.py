@@ -286,8 +286,10 @@ class TicketDesk:
         if ticket.status == "accepted":
             return Answer(f"#{ticket.id} 已经接单了。")
         if person.id != ticket.assignee_person_id:
-            # An admin accepting takes the ticket over.
+            # An admin accepting takes the ticket over; the old owner's card stops offering buttons.
+            await self._retire_card(tx, ticket, f"已由{render.e(person.name)}接手")
             await tx.tickets.assign(ticket.id, person.id)
+            await tx.tickets.set_card(ticket.id, None)
         await tx.tickets.set_status(ticket.id, "accepted")
         await tx.tickets.log(ticket.id, "accepted", person.telegram_id, person.name)
         ticket = await tx.tickets.get(ticket.id)
@@ -346,17 +348,26 @@ class TicketDesk:
         await tx.tickets.assign(ticket.id, target.id if target else None)
         await tx.tickets.log(ticket.id, kind, actor.telegram_id, actor.name, detail)
         await tx.jobs.cancel(f"t{ticket.id}:")
-        old_card = ticket.card_ref
-        ticket = await tx.tickets.get(ticket.id)
-        if previous and previous.telegram_id and old_card:
-            note = f"已转给{render.e(target.name) if target else '社区'}" if kind == "transferred" else f"已退回: {render.e(detail)}"
-            text = render.card(ticket, None, self._zone, None, note=note).replace(
-                f"[{render.STATUS_LABELS[ticket.status]}]", "[已移交]")
-            await tx.outbox.enqueue(edit_text(previous.telegram_id, old_card, text, keyboard={"inline_keyboard": []}))
+        note = (f"已转给{render.e(target.name) if target else '社区'}" if kind == "transferred"
+                else f"已退回: {render.e(detail)}")
+        await self._retire_card(tx, ticket, note, previous)
         await tx.tickets.set_card(ticket.id, None)
+        ticket = await tx.tickets.get(ticket.id)
         await self._hand_over(tx, ticket, target, source=None)
         await self._tell_reporter(tx, ticket, render.news_transferred(ticket, target))
         await self._schedule(tx, ticket)
+
+    async def _retire_card(self, tx: Tx, ticket: Ticket, note: str,
+                           owner: Person | None = None) -> None:
+        """The owner's card after the ticket left them: what happened, and no more buttons."""
+        if owner is None and ticket.assignee_person_id:
+            owner = await tx.people.get(ticket.assignee_person_id)
+        if not (ticket.card_ref and owner and owner.telegram_id):
+            return
+        text = render.card(ticket, None, self._zone, None, note=note).replace(
+            f"[{render.STATUS_LABELS[ticket.status]}]", "[已移交]")
+        await tx.outbox.enqueue(edit_text(owner.telegram_id, ticket.card_ref, text,
+                                          keyboard={"inline_keyboard": []}))
 
     async def _refresh_card(self, tx: Tx, ticket: Ticket, person: Person) -> None:
         owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None

@@ -1,0 +1,139 @@
+"""What a message is for: a report, a task handed out, its completion, a visit, an ack, a status query, or chit-chat."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.nlu.lexicon import Lexicon
+from bot.nlu.signals import Signals
+
+_TASK_THRESHOLD = 3
+_HEADER_RE = re.compile(r"^\W{0,2}")
+_QUESTION_RE = re.compile(r"[?]|[吗呢么]\W*$|[没]有?\W*$")
+_VISIT_FINDING = ("发现", "帮他报", "帮她报", "帮忙报", "帮他们报", "联系物业", "需要维修", "需要修")
+_SHORT_DONE = 8  # "已完成", "搞定!" alone are completions
+
+
+@dataclass(frozen=True)
+class Intent:
+    code: str
+    reasons: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+def is_notice(signals: Signals) -> bool:
+    """Starts like a notice: 【通知】, 通知:, 公告, 温馨提示."""
+    text = signals.text
+    head = _HEADER_RE.match(text)
+    offset = head.end() if head else 0
+    for hit in signals.of("task", "header"):
+        if hit.start <= offset + 3:
+            after = text[hit.end:hit.end + 1]
+            if hit.start <= offset or after in ("", ":", "】", "]", " ", ",", ")"):
+                return True
+    return False
+
+
+def is_ack(text: str, lexicon: Lexicon, place_phrase: str | None) -> bool:
+    """Nothing but 收到 / 已阅 / 👌 and their courtesies (also "3单元收到")."""
+    rest = text.lower()
+    if place_phrase:
+        rest = rest.replace(place_phrase.lower(), " ", 1)
+    if rest.strip() == "1":
+        return True
+    core = False
+    for word in lexicon.ack_words:
+        if word == "1":
+            continue
+        if word in rest:
+            core = True
+            rest = rest.replace(word, " ")
+    if not core:
+        return False
+    for word in lexicon.ack_filler:
+        rest = rest.replace(word, " ")
+    return all(ch.isspace() or unicodedata.category(ch)[0] in "PSZ" for ch in rest)
+
+
+def task_score(signals: Signals, lexicon: Lexicon, notice: bool, deadline_marked: bool) -> tuple[int, list[str]]:
+    text = signals.text
+    score = 0
+    words: list[str] = []
+    addressee = signals.words("task", "addressee")
+    patterned = [m.group(0) for p in lexicon.task_patterns for m in [p.search(text)] if m]
+    if addressee or patterned:
+        score += 2
+        words += (addressee or patterned)[:2]
+    if notice:
+        score += 2
+        words += signals.words("task", "header")[:1]
+    verbs = signals.words("task", "verbs")
+    if verbs:
+        score += 1
+        words += verbs[:2]
+    if deadline_marked:
+        score += 1
+        if "把" in text or verbs:
+            score += 1
+    return score, words
+
+
+def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dangers: list[str], notice: bool,
+             deadline_marked: bool, place_phrase: str | None) -> Intent:
+    """The intent of a normalised message, with the words that decided it."""
+    text = signals.text
+    if not text.strip():
+        return Intent("chitchat", ("空消息",), ())
+    if is_ack(text, lexicon, place_phrase):
+        return Intent("ack", ("只有“收到”一类的回复",), tuple(w for w in lexicon.ack_words if w in text.lower())[:3])
+    if dangers and not notice:
+        return Intent("report", ("有危险情况: " + "、".join(dangers),), tuple(dangers))
+
+    score, task_words = task_score(signals, lexicon, notice, deadline_marked)
+    if score >= _TASK_THRESHOLD:
+        return Intent("task", (f"派活/通知的说法 (得分 {score}): " + "、".join(task_words),), tuple(task_words))
+
+    problems = signals.words("problem")
+    requests = signals.words("request")
+    earlier = signals.words("query", "earlier")
+    status = signals.words("query", "status")
+    weak_status = signals.words("query", "weak_status")
+    if status or (weak_status and earlier):
+        words = tuple(earlier[:1] + (status or weak_status)[:1])
+        return Intent("query", ("问先前所报事情的进度: " + "、".join(words),), words)
+
+    visit = [m.group(0) for p in lexicon.visit_patterns for m in [p.search(text)] if m]
+    if visit and not (category_score and any(w in text for w in _VISIT_FINDING)):
+        return Intent("visit", ("走访/看望的说法: " + "、".join(visit[:2]),), tuple(visit[:2]))
+
+    done = [m.group(0) for p in lexicon.completion_patterns for m in [p.search(text)] if m]
+    if done and not _QUESTION_RE.search(text) and (
+            signals.has("topic") or signals.has("task", "verbs") or len(text) <= _SHORT_DONE):
+        topic_words = signals.words("topic")[:1]
+        return Intent("completion", ("完成反馈: " + "、".join(done[:1] + topic_words),), tuple(done[:1] + topic_words))
+
+    thanks = signals.words("chitchat", "thanks")
+    resolved = signals.words("chitchat", "resolved")
+    if resolved and not _new_problem_after_contrast(signals):
+        return Intent("chitchat", ("事情已经解决: " + resolved[0],), tuple(resolved[:1]))
+    if thanks and not problems:
+        return Intent("chitchat", ("道谢: " + thanks[0],), tuple(thanks[:1]))
+
+    if category_score and (problems or requests):
+        words = tuple((problems + requests)[:3])
+        return Intent("report", ("反映问题或求助: " + "、".join(words),), words)
+    if problems and requests:
+        words = tuple((problems + requests)[:3])
+        return Intent("report", ("反映问题或求助: " + "、".join(words),), words)
+    return Intent("chitchat", ("没有要处理的事",), ())
+
+
+def _new_problem_after_contrast(signals: Signals) -> bool:
+    # "水管修好了, 但是暖气还是不热": thanks first, then a new problem.
+    contrasts = signals.of("chitchat", "contrast")
+    if not contrasts:
+        return False
+    first = min(h.start for h in contrasts)
+    resolved_end = max(h.end for h in signals.of("chitchat", "resolved"))
+    return first >= resolved_end and any(h.start > first for h in signals.of("problem"))

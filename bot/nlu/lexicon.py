@@ -1,0 +1,187 @@
+"""The words the rules know (built-in data files plus an operator's file) and the shared jieba tokenizer."""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jieba
+
+from bot.nlu.codes import CATEGORY_LABELS
+
+DATA_DIR = Path(__file__).with_name("data")
+KEYWORDS_FILE = DATA_DIR / "keywords.toml"
+USERDICT_FILE = DATA_DIR / "userdict.txt"
+_WEIGHTS = {"strong": 3.0, "keywords": 1.0, "weak": 0.5}
+_CJK_RE = re.compile("[\u4e00-\u9fff]")
+
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+_default: Lexicon | None = None
+
+
+def cache_dir() -> Path:
+    """Where the app keeps caches: $BOT_CACHE_DIR or ~/.cache/sanzhang."""
+    return Path(os.environ.get("BOT_CACHE_DIR") or Path.home() / ".cache" / "sanzhang")
+
+
+def tokenizer() -> jieba.Tokenizer:
+    """The process's jieba tokenizer with the project dictionary, built on first use."""
+    global _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            # jieba logs its progress to stderr at DEBUG; the CLI's stdout/stderr are for the operator.
+            logging.getLogger("jieba").setLevel(logging.WARNING)
+            tok = jieba.Tokenizer()
+            directory = cache_dir()
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # jieba then only fails to write its cache, and builds the prefix dict each start
+            tok.tmp_dir = str(directory)
+            tok.cache_file = "jieba.cache"
+            tok.initialize()
+            tok.load_userdict(str(USERDICT_FILE))
+            _tokenizer = tok
+        return _tokenizer
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a word means to the rules: ("category", "water", 3.0), ("urgent", None, 1.0) …"""
+    kind: str
+    name: str | None = None
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list the rules use, indexed for one pass over a message."""
+    roles: dict[str, tuple[Role, ...]]
+    by_first_char: dict[str, tuple[str, ...]]
+    completion_patterns: tuple[re.Pattern[str], ...]
+    visit_patterns: tuple[re.Pattern[str], ...]
+    task_patterns: tuple[re.Pattern[str], ...]
+    ack_words: tuple[str, ...]
+    ack_filler: tuple[str, ...]
+    topic_weak_heads: frozenset[str]
+    sources: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def load(cls, extra: Path | None = None) -> Lexicon:
+        """The built-in lexicon, with an operator's keywords file merged on top when given."""
+        data = _read_toml(KEYWORDS_FILE)
+        sources = [str(KEYWORDS_FILE)]
+        if extra is not None:
+            _merge(data, _read_toml(Path(extra)), Path(extra))
+            sources.append(str(extra))
+        lexicon = cls._build(data, tuple(sources))
+        tok = tokenizer()
+        for word in lexicon.roles:
+            if len(word) > 1 and _CJK_RE.search(word) and word not in tok.FREQ:
+                tok.add_word(word)
+        return lexicon
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """The built-in lexicon, built once per process."""
+        global _default
+        if _default is None:
+            built = cls.load()
+            with _lock:
+                if _default is None:
+                    _default = built
+        return _default
+
+    @classmethod
+    def _build(cls, data: dict[str, Any], sources: tuple[str, ...]) -> Lexicon:
+        roles: dict[str, list[Role]] = {}
+
+        def add(words: list[str], role: Role) -> None:
+            for word in words:
+                word = word.strip().lower()
+                if word:
+                    roles.setdefault(word, []).append(role)
+
+        for code, lists in data.get("categories", {}).items():
+            for key, weight in _WEIGHTS.items():
+                add(lists.get(key, []), Role("category", code, weight))
+        urgent = data.get("urgent", {})
+        add(urgent.get("keywords", []), Role("urgent"))
+        add(urgent.get("calm", []), Role("calm"))
+        signals = data.get("signals", {})
+        add(signals.get("problem", []), Role("problem"))
+        add(signals.get("request", []), Role("request"))
+        intents = data.get("intents", {})
+        task = intents.get("task", {})
+        for key in ("addressee", "header", "verbs"):
+            add(task.get(key, []), Role("task", key))
+        query = intents.get("query", {})
+        for key in ("earlier", "status", "weak_status"):
+            add(query.get(key, []), Role("query", key))
+        chat = intents.get("chitchat", {})
+        for key in ("thanks", "resolved", "greeting", "contrast"):
+            add(chat.get(key, []), Role("chitchat", key))
+        topics = data.get("topics", {})
+        add(topics.get("heads", []), Role("topic"))
+        ack = intents.get("ack", {})
+
+        index: dict[str, list[str]] = {}
+        for word in roles:
+            index.setdefault(word[0], []).append(word)
+        return cls(
+            roles={w: tuple(r) for w, r in roles.items()},
+            by_first_char={c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in index.items()},
+            completion_patterns=_compile(intents.get("completion", {}).get("patterns", [])),
+            visit_patterns=_compile(intents.get("visit", {}).get("patterns", [])),
+            task_patterns=_compile(task.get("patterns", [])),
+            ack_words=_longest_first(ack.get("words", [])),
+            ack_filler=_longest_first(ack.get("filler", [])),
+            topic_weak_heads=frozenset(topics.get("weak_heads", [])),
+            sources=sources,
+        )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"关键词文件 {path} 格式有误: {exc}") from exc
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any], path: Path) -> None:
+    """Adds the operator's words to the built-in lists; unknown category codes are an error, not a new category."""
+    for code in extra.get("categories", {}):
+        if code not in CATEGORY_LABELS:
+            known = "、".join(CATEGORY_LABELS)
+            raise ValueError(f"关键词文件 {path} 里的类别 {code!r} 不存在; 可用的类别代码: {known}")
+    _merge_lists(base, extra)
+
+
+def _merge_lists(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict):
+            _merge_lists(base.setdefault(key, {}), value)
+        elif isinstance(value, list):
+            merged = base.setdefault(key, [])
+            merged.extend(v for v in value if isinstance(v, str) and v not in merged)
+
+
+def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            raise ValueError(f"关键词文件里的正则表达式 {pattern!r} 有误: {exc}") from exc
+    return tuple(compiled)
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({w.strip().lower() for w in words if w.strip()}, key=len, reverse=True))

@@ -1,0 +1,263 @@
+"""Requests reach the responsible person, and the reporter hears back."""
+from __future__ import annotations
+
+from bot.playground import buttons
+
+
+def card_for(pg, name: str):
+    """The newest ticket card in someone's private chat."""
+    cards = [m for m in pg.inbox(name) if m.text and m.text.startswith(("#", "🚨")) and "报告人" in m.text]
+    assert cards, f"{name} got no ticket card: {[m.text for m in pg.inbox(name)]}"
+    return cards[-1]
+
+
+async def test_a_unit_head_reports_a_leak_in_the_group_and_the_grid_worker_handles_it(pg):
+    group = pg.group()
+    replies = await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=group)
+    assert len(replies) >= 1
+    line = replies[0]
+    assert line.chat_id == group.id
+    assert line.text.startswith("已记录 #1 给排水 · 1栋3单元201")
+    assert "网格员祝兰红" in line.text
+    assert "13800000005" not in line.text  # no private details in the group
+
+    card = card_for(pg, "祝兰红")
+    assert "#1 给排水 · 1栋3单元201" in card.text
+    assert "李红 13800000005" in card.text  # the owner sees who to call
+    assert [label for label, _ in buttons(card)] == ["接单", "已办结", "转派", "退回(不属于我)"]
+
+    toast = await pg.press("祝兰红", card, "接单")
+    assert "已接单" in toast
+    news = pg.inbox("李红")[-1]
+    assert news.text == "#1 给排水 · 1栋3单元201 已由祝兰红接单, 正在处理。"
+    card = pg.fake.message(card.chat_id, card.message_id)
+    assert "[处理中]" in card.text and [b for b, _ in buttons(card)] == ["已办结", "转派"]
+
+    await pg.press("祝兰红", card, "已办结")
+    ask = pg.inbox("李红")[-1]
+    assert "已由祝兰红办结" in ask.text
+    assert [b for b, _ in buttons(ask)] == ["满意", "基本满意", "不满意"]
+    thanks = await pg.press("李红", ask, "满意")
+    assert "满意" in thanks
+    assert buttons(pg.fake.message(ask.chat_id, ask.message_id)) == []
+
+    detail = await pg.say("祝兰红", "/ticket 1")
+    history = detail[-1].text
+    for step in ("登记", "派给", "接单", "办结", "评价: 满意"):
+        assert step in history
+
+
+async def press_from_elsewhere(pg, name: str, message, button: str) -> dict:
+    """A press by someone who is not the chat's owner: a shared phone, a stale client, a forgery."""
+    data = next(d for label, d in buttons(message) if button in label)
+    user = pg.user(name)
+    world = pg.fake.world
+    query = {"id": world.new_callback_id(), "from": user.to_api(), "message": message.data,
+             "chat_instance": "1", "data": data}
+    from bot.sandbox import CallbackRecord
+
+    world.callbacks[query["id"]] = CallbackRecord(query["id"], user, message.chat_id, message.message_id,
+                                                  data, query, world.clock())
+    world.enqueue("callback_query", query)
+    await pg.settle()
+    return world.callbacks[query["id"]].answer
+
+
+async def test_someone_else_pressing_the_buttons_gets_an_alert(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    card = card_for(pg, "祝兰红")
+    answer = await press_from_elsewhere(pg, "王敏", card, "接单")
+    assert "只有负责人或社区管理员" in answer["text"] and answer["show_alert"] is True
+    assert "[待接单]" in pg.fake.message(card.chat_id, card.message_id).text
+
+
+async def test_an_admin_may_take_over_any_ticket(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    card = card_for(pg, "祝兰红")
+    view = await pg.say("赵淑芬", "/ticket 1")
+    toast = await pg.press("赵淑芬", view[-1], "接单")
+    assert "已接单" in toast
+    assert "已由赵淑芬接单" in pg.inbox("李红")[-1].text
+    old = pg.fake.message(card.chat_id, card.message_id)
+    assert "已由赵淑芬接手" in old.text and buttons(old) == []
+
+
+async def test_a_resident_reports_privately_with_a_photo(pg):
+    await pg.say("宋玉兰", "/start")
+    await pg.share_phone("宋玉兰")
+    replies = await pg.say("宋玉兰", "厨房水管漏水了, 地上全是水")
+    receipt = replies[0].text
+    assert receipt.startswith("已识别: 给排水 · 1栋2单元301")
+    assert "#1" in receipt and "祝兰红" in receipt
+    await pg.send_photo("宋玉兰")
+    inbox = pg.inbox("祝兰红")
+    assert "#1 给排水" in card_for(pg, "祝兰红").text
+    copies = [c for c in pg.fake.calls("copyMessage") if c.ok]
+    assert copies and copies[-1].params["chat_id"] == pg.user("祝兰红").id
+    assert any("补充了材料" in (m.text or "") for m in inbox)
+
+
+async def test_a_photo_with_a_caption_is_a_report(pg):
+    replies = await pg.send_photo("李红", where=pg.group(), caption="2单元楼道水管漏水了")
+    assert replies[0].text.startswith("已记录 #1 给排水 · 1栋2单元")
+    assert any(c.ok and c.params["chat_id"] == pg.user("祝兰红").id for c in pg.fake.calls("copyMessage"))
+
+
+async def test_a_request_in_a_specialists_field_goes_to_the_specialist(pg):
+    replies = await pg.say("李红", "我们单元有位独居老人血压一直很高, 想请健康员上门给量量血压", where=pg.group())
+    assert "健康员杨晓丽" in replies[0].text
+    assert "医疗健康" in card_for(pg, "杨晓丽").text
+
+
+async def test_property_matters_go_to_the_property_company(pg):
+    replies = await pg.say("李红", "1栋电梯又坏了, 老人上不了楼", where=pg.group())
+    assert "物业钱永明" in replies[0].text
+    card_for(pg, "钱永明")
+
+
+async def test_urgent_danger_goes_to_the_grid_worker_and_the_admin_at_once(pg):
+    replies = await pg.say("王敏", "2单元楼道里煤气味特别大, 好像漏气了!", where=pg.group())
+    line = replies[0].text
+    assert line.startswith("🚨紧急 已记录 #1")
+    assert "119" in line
+    assert "🚨" in card_for(pg, "祝兰红").text
+    alert = card_for(pg, "赵淑芬")
+    assert "紧急情况" in alert.text
+    assert buttons(alert) == []
+
+
+async def test_transfer_to_another_grid_worker(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    card = card_for(pg, "祝兰红")
+    await pg.press("祝兰红", card, "转派")
+    choose = pg.inbox("祝兰红")[-1]
+    assert "转给谁" in choose.text
+    assert any("孙立新" in label for label, _ in buttons(choose))
+    toast = await pg.press("祝兰红", choose, "孙立新")
+    assert "已转给孙立新" in toast
+    assert "#1 给排水" in card_for(pg, "孙立新").text
+    old = pg.fake.message(card.chat_id, card.message_id)
+    assert "已转给孙立新" in old.text and buttons(old) == []
+    assert "已转给孙立新处理" in pg.inbox("李红")[-1].text
+    assert pg.fake.message(choose.chat_id, choose.message_id).deleted
+
+
+async def test_returning_a_ticket_sends_it_to_the_community_admin(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    card = card_for(pg, "祝兰红")
+    await pg.press("祝兰红", card, "退回")
+    reasons = pg.inbox("祝兰红")[-1]
+    await pg.press("祝兰红", reasons, "不属于我的职责")
+    assert "#1 给排水" in card_for(pg, "赵淑芬").text
+    detail = await pg.say("赵淑芬", "/ticket 1")
+    assert "退回: 不属于我的职责" in detail[-1].text
+
+
+async def test_the_reporter_asks_what_became_of_the_request(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    replies = await pg.say("李红", "我前天报的漏水什么时候来修啊")
+    assert "#1 给排水 · 1栋3单元201 · 待接单 · 祝兰红" in replies[-1].text
+    mine = await pg.say("祝兰红", "/mine")
+    assert "#1 给排水" in mine[-1].text
+
+
+async def test_a_second_report_of_the_same_problem_joins_the_first(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    replies = await pg.say("周秀英", "3单元201那家漏水, 楼下都渗水了", where=pg.group())
+    assert "已经有人报过, 正在处理中" in replies[0].text
+    assert len([m for m in pg.inbox("祝兰红") if "报告人" in (m.text or "")]) == 1
+    await pg.press("祝兰红", card_for(pg, "祝兰红"), "接单")
+    assert "已由祝兰红接单" in pg.inbox("周秀英")[-1].text
+
+
+async def test_unhappy_reporter_reopens_the_ticket_to_the_admin(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    await pg.press("祝兰红", card_for(pg, "祝兰红"), "已办结")
+    await pg.press("李红", pg.inbox("李红")[-1], "不满意")
+    await pg.say("李红", "根本没修好, 还在滴水")
+    assert "居民不满意, 已重新打开" in pg.inbox("赵淑芬")[-1].text
+    detail = await pg.say("赵淑芬", "/ticket 1")
+    assert "根本没修好" in detail[-1].text and "[待接单]" in detail[-1].text
+
+
+async def test_a_resident_not_in_the_roster_registers_an_address_and_the_report_is_kept(pg):
+    pg.newcomer("刘大爷")
+    ask = await pg.say("刘大爷", "我家卫生间下水道堵了, 水排不下去")
+    assert "请告诉我您的住址" in ask[-1].text
+    confirm = await pg.say("刘大爷", "5-2-301")
+    assert "5栋2单元301" in confirm[-1].text
+    await pg.press("刘大爷", confirm[-1], "是的")
+    texts = [m.text for m in pg.inbox("刘大爷")]
+    assert any("登记好了" in t for t in texts)
+    assert any(t.startswith("已识别: 给排水 · 5栋2单元301") for t in texts)
+    assert "#1 给排水 · 5栋2单元301" in card_for(pg, "孙立新").text
+
+
+async def test_an_overdue_ticket_reminds_the_owner_then_escalates(pg):
+    pg.clock.now = pg.clock.now.replace(hour=2, minute=0)  # 10:00 in Shanghai
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    jobs = pg.services.jobs
+    pg.clock.advance(hours=3)
+    await jobs.run_due()
+    await pg.settle()
+    assert not any("还没有接单" in (m.text or "") for m in pg.inbox("祝兰红"))
+    pg.clock.advance(hours=1, minutes=1)
+    await jobs.run_due()
+    await pg.settle()
+    assert "⏰ #1 给排水 · 1栋3单元201 还没有接单" in pg.inbox("祝兰红")[-1].text
+    pg.clock.advance(hours=4)
+    await jobs.run_due()
+    await pg.settle()
+    assert "超时未接单 (负责人: 祝兰红)" in pg.inbox("赵淑芬")[-1].text
+    await jobs.run_due()
+    await pg.settle()
+    assert sum("超时未接单" in (m.text or "") for m in pg.inbox("赵淑芬")) == 1
+
+
+async def test_reminders_wait_out_the_quiet_hours(pg):
+    pg.clock.now = pg.clock.now.replace(hour=11, minute=0)  # 19:00 in Shanghai
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    pg.clock.advance(hours=4, minutes=5)  # 23:05: people sleep
+    await pg.services.jobs.run_due()
+    await pg.settle()
+    assert not any("还没有接单" in (m.text or "") for m in pg.inbox("祝兰红"))
+    pg.clock.advance(hours=8, minutes=30)  # 07:35
+    await pg.services.jobs.run_due()
+    await pg.settle()
+    assert "还没有接单" in pg.inbox("祝兰红")[-1].text
+
+
+async def test_a_reminder_due_while_the_bot_was_down_fires_once_after_restart(pg):
+    pg.clock.now = pg.clock.now.replace(hour=2, minute=0)
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    await pg.stop_bot()
+    pg.clock.advance(hours=5)
+    await pg.start_bot()
+    await pg.fake.wait_for(lambda: any("还没有接单" in (m.text or "") for m in pg.inbox("祝兰红")), timeout=5)
+    await pg.services.jobs.run_due()
+    await pg.settle()
+    assert sum("还没有接单" in (m.text or "") for m in pg.inbox("祝兰红")) == 1
+
+
+async def test_an_accepted_ticket_is_not_chased_for_acceptance(pg):
+    pg.clock.now = pg.clock.now.replace(hour=2, minute=0)
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    await pg.press("祝兰红", card_for(pg, "祝兰红"), "接单")
+    pg.clock.advance(hours=5)
+    await pg.services.jobs.run_due()
+    await pg.settle()
+    assert not any("还没有接单" in (m.text or "") for m in pg.inbox("祝兰红"))
+
+
+async def test_telegram_outage_loses_nothing(pg):
+    pg.fake.outage(status=502, method="sendMessage")
+    await pg.fake.settle(quiet=0.1)
+    pg.fake.send_text(pg.user("李红"), pg.group(), "3单元201家的厨房管道老化漏水了")
+    await pg.fake.wait_for(lambda: any(not c.ok for c in pg.fake.calls("sendMessage")), timeout=5)
+    await pg.fake.settle(quiet=0.2)  # the sender has noted the failure and waits to retry
+    pg.fake.end_outage(method="sendMessage")
+    pg.clock.advance(seconds=30)  # past the sender's back-off
+    pg.services.store.outbox_changed.set()
+    await pg.settle()
+    assert sum("已记录 #1" in (m.text or "") for m in pg.fake.sent(pg.group())) == 1
+    card_for(pg, "祝兰红")
