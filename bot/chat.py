@@ -52,10 +52,9 @@ class Chat:
             person = await tx.people.by_telegram_id(msg.user_id)
             state, data = await tx.chat_states.get(msg.user_id)
             if state == "rating_comment" and msg.text and not msg.media:
-                parsed = self.understand(msg.text, tx)
-                if parsed.intent not in ("report", "query"):
-                    await self._desk.comment(tx, msg, data["ticket"])
-                    return
+                # We just asked for their words on the rating: the next text is that comment.
+                await self._desk.comment(tx, msg, data["ticket"])
+                return
             if person is None:
                 await self._stranger(tx, msg)
                 return

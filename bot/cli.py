@@ -56,12 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
+    command = args.command or ("run" if config.token else "demo")
+    # The demo's terminal is the conversation: only problems are logged there.
+    level = "WARNING" if command == "demo" else config.log_level.upper()
     logging.basicConfig(
-        level=config.log_level.upper(),
+        level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    command = args.command or ("run" if config.token else "demo")
     try:
         if command == "run":
             from bot.app import run

@@ -127,7 +127,7 @@ class Playground:
         finally:
             await store.close()
         # The bot was added to the groups before it ran: those service messages are old news.
-        self.fake.world.pending.clear()
+        self.fake.drop_pending_updates()
 
     def newcomer(self, name: str) -> User:
         """Someone the roster does not know, with a Telegram account."""
