@@ -26,15 +26,15 @@ class _Window:
 class RateLimits:
     """How long to wait before the next message to a chat; one instance per sender.
 
-    Group chats have negative ids in the Bot API. Private chats get a small burst then about one
-    message a second, which is what Telegram tolerates without 429s.
+    Group chats have negative ids in the Bot API. Private chats get a small burst (a card and its
+    photos) then one message a second, which Telegram asks for and tolerates without 429s.
     """
 
     def __init__(
         self,
         per_second: int = 30,
         per_group_minute: int = 20,
-        private_burst: int = 5,
+        private_burst: int = 3,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock
