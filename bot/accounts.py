@@ -7,6 +7,7 @@ from bot import texts
 from bot.incoming import Incoming
 from bot.messages import REMOVE_KEYBOARD, reply_keyboard, text_message
 from bot.roles import Role
+from bot.tickets.service import TicketDesk
 from storage import Store, Tx
 
 
@@ -22,14 +23,21 @@ def phone_keyboard() -> dict:
     return reply_keyboard([], contact_button=texts.CONTACT_BUTTON)
 
 
+FOLLOW_PAYLOAD = re.compile(r"^t-(\d{1,9})$")
+
+
 class Accounts:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, desk: TicketDesk) -> None:
         self._store = store
+        self._desk = desk
 
     async def start(self, msg: Incoming, payload: str) -> None:
         async with self._store.tx(msg.update_id) as tx:
             await tx.groups.saw_private(msg.user_id)
             person = await tx.people.by_telegram_id(msg.user_id)
+            follow = FOLLOW_PAYLOAD.match(payload.strip())
+            if follow and await self._desk.follow(tx, msg, int(follow.group(1))):
+                return
             if payload:
                 await self._redeem(tx, msg, payload.strip(), person)
             elif person is not None:

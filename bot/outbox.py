@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -54,13 +55,17 @@ def backoff(attempts: int) -> float:
 
 
 class Sender:
-    def __init__(self, store: Store, deliver: Deliver, limits: RateLimits | None = None) -> None:
+    def __init__(self, store: Store, deliver: Deliver, limits: RateLimits | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._store = store
         self._deliver = deliver
-        self._limits = limits or RateLimits()
+        self._limits = limits or RateLimits(clock=monotonic)
+        self._monotonic = monotonic
+        # Chats over their limit wait in memory, in real time, not in the database's clock.
+        self._held_until = 0.0
 
     async def run(self) -> None:
-        """Drain until cancelled, waking when something is queued or comes due."""
+        """Drain until cancelled, waking when something is queued, comes due or is released."""
         while True:
             try:
                 await self.drain()
@@ -79,31 +84,34 @@ class Sender:
     async def _idle_delay(self) -> float:
         async with self._store.read() as r:
             due = await r.outbox.next_due_at()
-        if due is None:
-            return 30.0
-        return max(0.05, min(30.0, (due - self._store.now()).total_seconds()))
+        delay = 30.0
+        if due is not None:
+            delay = (due - self._store.now()).total_seconds()
+        if self._held_until:
+            delay = min(delay, self._held_until - self._monotonic())
+        return max(0.05, min(30.0, delay))
 
     async def drain(self) -> int:
-        """Send everything due now; returns how many calls were made."""
+        """Send everything due now that the limits allow; returns how many calls were made."""
         made = 0
+        self._held_until = 0.0
         while True:
             async with self._store.read() as r:
                 rows = await r.outbox.due(limit=100)
-            if not rows:
-                return made
-            held: set[int] = set()  # chats over their limit: keep their order, skip them
+            held: set[int] = set()  # chats that must wait: skip them, keeping their order
             progressed = False
             for row in rows:
                 if row.chat_id in held:
                     continue
-                wait = self._limits.chat_wait(row.chat_id)
+                counted = _counts_against_chat(row)
+                wait = self._limits.chat_wait(row.chat_id) if counted else 0.0
                 if wait > 0:
                     held.add(row.chat_id)
-                    await self._postpone(row, wait)
+                    self._hold(wait)
                     continue
                 if (wait := self._limits.global_wait()) > 0:
                     await asyncio.sleep(wait)
-                if await self._send(row):
+                if await self._send(row, counted):
                     made += 1
                     progressed = True
                 else:
@@ -111,24 +119,27 @@ class Sender:
             if not progressed:
                 return made
 
-    async def _postpone(self, row: OutboxRow, seconds: float) -> None:
-        async with self._store.tx() as tx:
-            await tx.outbox.postpone(row.id, tx.now + timedelta(seconds=seconds))
+    def _hold(self, seconds: float) -> None:
+        until = self._monotonic() + seconds
+        self._held_until = until if not self._held_until else min(self._held_until, until)
 
-    async def _send(self, row: OutboxRow) -> bool:
+    async def _send(self, row: OutboxRow, counted: bool) -> bool:
         """One call; True when the queue moved on (sent, failed for good, or re-addressed)."""
         message_id = None
         if row.edit_of:
             async with self._store.read() as r:
                 status, message_id = await r.outbox.sent_message_id(row.edit_of)
             if status == "pending":
-                await self._postpone(row, 1.0)
+                self._hold(0.2)  # the message it edits goes first
                 return False
             if status != "sent" or message_id is None:
                 async with self._store.tx() as tx:
                     await tx.outbox.mark_failed(row.id, f"edited message {row.edit_of} was {status}")
                 return True
-        self._limits.record(row.chat_id)
+        if counted:
+            self._limits.record(row.chat_id)
+        else:
+            self._limits.record_global()
         try:
             result = await self._deliver(row, message_id)
         except asyncio.CancelledError:
@@ -162,3 +173,9 @@ class Sender:
                     return True  # not sent yet, but due again at once under its new id
         return False
 
+
+def _counts_against_chat(row: OutboxRow) -> bool:
+    """New messages count against a chat's limit; in groups, edits too (Telegram counts them)."""
+    if row.method.startswith(("send", "copy", "forward")):
+        return True
+    return row.chat_id < 0 and row.method.startswith("edit")

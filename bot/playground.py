@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,16 +24,25 @@ EXAMPLE_ROSTER = DEPLOY / "roster.example.csv"
 
 
 class MovableClock:
-    """The bot's idea of now; tests move it forward to reach deadlines without waiting."""
+    """The bot's idea of now: it runs like a watch, and tests move it forward to reach deadlines."""
 
     def __init__(self, start: datetime | None = None) -> None:
         self.now = start or datetime.now(timezone.utc)
+
+    @property
+    def now(self) -> datetime:
+        return self._base + timedelta(seconds=time.monotonic() - self._set_at)
+
+    @now.setter
+    def now(self, moment: datetime) -> None:
+        self._base = moment
+        self._set_at = time.monotonic()
 
     def __call__(self) -> datetime:
         return self.now
 
     def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
+        self.now = self.now + timedelta(**delta)
         return self.now
 
 

@@ -59,6 +59,10 @@ class RateLimits:
     def global_wait(self) -> float:
         return self._all.wait(self._clock())
 
+    def record_global(self) -> None:
+        """A call that counts only toward the bot's overall rate (a delete, a private edit)."""
+        self._all.record(self._clock())
+
     def record(self, chat_id: int) -> None:
         now = self._clock()
         self._all.record(now)

@@ -42,7 +42,7 @@ class Services:
         return cls(
             config=config,
             store=store,
-            accounts=Accounts(store),
+            accounts=Accounts(store, desk),
             groups=Groups(store),
             chat=Chat(store, desk, lexicon),
             tickets=desk,

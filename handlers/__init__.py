@@ -49,9 +49,11 @@ def register(app: Application) -> None:
 
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, messages.bot_added))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, messages.migrated))
-    app.add_handler(MessageHandler(private & filters.CONTACT, messages.contact))
+    app.add_handler(MessageHandler(private & filters.CONTACT & filters.UpdateType.MESSAGE,
+                                   messages.contact))
+    # New messages only: an edited report must not open a second ticket.
     content = (filters.TEXT | filters.PHOTO | filters.VOICE | filters.VIDEO | filters.LOCATION
-               | filters.Document.ALL) & ~filters.COMMAND
+               | filters.Document.ALL) & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(private & content, messages.private_message))
     app.add_handler(MessageHandler(groups & content, messages.group_message))
 

@@ -115,12 +115,6 @@ class Outbox:
             (to_db(not_before), error, row_id),
         )
 
-    async def postpone(self, row_id: int, not_before: datetime) -> None:
-        """Wait without counting an attempt (flood control, or an edit whose message is unsent)."""
-        await self._db.execute(
-            "UPDATE outbox SET not_before = ? WHERE id = ?", (to_db(not_before), row_id)
-        )
-
     async def mark_failed(self, row_id: int, error: str) -> None:
         await self._db.execute(
             "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ? WHERE id = ?",

@@ -65,6 +65,15 @@ def reporter_receipt(t: Ticket, assignee: Person | None, role_label: str | None,
     return "\n".join(lines)
 
 
+def follow_link(bot_username: str, ticket_id: int) -> str:
+    return f"想收到处理进展, 请点这里私聊我: https://t.me/{bot_username}?start=t-{ticket_id}"
+
+
+def following(t: Ticket, owner: Person | None) -> str:
+    who = f", 负责人{e(owner.name)}" if owner else ""
+    return f"{e(summary(t))} 现在{STATUS_LABELS[t.status]}{who}。以后的进展我会私聊告诉您。"
+
+
 def duplicate_notice(t: Ticket) -> str:
     return f"{e(summary(t))} 已经有人报过, 正在处理中。处理进展会同时告诉您。"
 

@@ -134,6 +134,11 @@ class TicketDesk:
             text = render.group_line(ticket, assignee, label)
         if parsed.urgent:
             text += "\n" + render.emergency_advice(EMERGENCY_NUMBER.get(category))
+        if not msg.is_private and msg.user_id and not await tx.groups.can_write_to(msg.user_id):
+            # The bot cannot write first: give them the door to a private chat for the news.
+            username = await tx.meta.get("bot_username")
+            if username:
+                text += "\n" + render.follow_link(username, ticket_id)
         await tx.outbox.enqueue(text_message(
             msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"))
 
@@ -427,6 +432,17 @@ class TicketDesk:
         await tx.tickets.log(ticket_id, "comment", msg.user_id, None, msg.text)
         await tx.chat_states.clear(msg.user_id)
         await tx.outbox.enqueue(text_message(msg.chat_id, "已记下您的意见, 谢谢!"))
+
+    async def follow(self, tx: Tx, msg: Incoming, ticket_id: int) -> bool:
+        """Someone opened a ticket's deep link: they will get its news privately from now on."""
+        ticket = await tx.tickets.get(ticket_id)
+        if ticket is None:
+            return False
+        if msg.user_id != ticket.reporter_tg:
+            await tx.tickets.watch(ticket.id, msg.user_id, msg.chat_id, None)
+        owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
+        await tx.outbox.enqueue(text_message(msg.chat_id, render.following(ticket, owner)))
+        return True
 
     # -- lists -----------------------------------------------------------------------------
 

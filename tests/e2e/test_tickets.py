@@ -261,3 +261,23 @@ async def test_telegram_outage_loses_nothing(pg):
     await pg.settle()
     assert sum("已记录 #1" in (m.text or "") for m in pg.fake.sent(pg.group())) == 1
     card_for(pg, "祝兰红")
+
+
+async def test_a_reporter_the_bot_cannot_write_to_gets_a_link_to_follow_the_ticket(pg):
+    pg.newcomer("小张")
+    pg.fake.add_member(pg.group(), pg.user("小张"))
+    replies = await pg.say("小张", "2栋1单元楼道灯坏了, 晚上黑乎乎的", where=pg.group())
+    assert "https://t.me/sanzhang_bot?start=t-1" in replies[0].text
+    follow = await pg.say("小张", "/start t-1")
+    assert "#1 电力照明 · 2栋1单元 现在待接单, 负责人祝兰红" in follow[-1].text
+    await pg.press("祝兰红", card_for(pg, "祝兰红"), "接单")
+    assert "已由祝兰红接单" in pg.inbox("小张")[-1].text
+
+
+async def test_an_edited_report_does_not_open_a_second_ticket(pg):
+    group = pg.group()
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=group)
+    original = [m for m in pg.fake.messages(group) if not m.from_bot][-1]
+    pg.fake.edit_text(pg.user("李红"), original, "3单元201家的厨房管道老化漏水了, 很急")
+    await pg.settle()
+    assert sum("已记录" in (m.text or "") for m in pg.fake.sent(group)) == 1
