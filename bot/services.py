@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from bot.accounts import Accounts
+from bot.admin import Admin
 from bot.chat import Chat
 from bot.config import Config
 from bot.groups import Groups
@@ -27,6 +28,7 @@ class Services:
     config: Config
     store: Store
     accounts: Accounts
+    admin: Admin
     groups: Groups
     chat: Chat
     tickets: TicketDesk
@@ -43,6 +45,7 @@ class Services:
             config=config,
             store=store,
             accounts=Accounts(store, desk),
+            admin=Admin(store),
             groups=Groups(store),
             chat=Chat(store, desk, lexicon),
             tickets=desk,

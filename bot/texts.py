@@ -212,3 +212,39 @@ def added_to_group() -> str:
 
 def something_went_wrong() -> str:
     return "抱歉, 刚才出了点问题, 没有处理成功。请稍后再试一次。"
+
+
+# -- administration -------------------------------------------------------------------------
+
+def staff_only() -> str:
+    return "抱歉, 这个命令只有网格员和社区管理员可以用。"
+
+
+# Telegram's refusals, in words an administrator can act on.
+_FAILURE_REASONS = {
+    "blocked": "对方停用了机器人",
+    "initiate": "对方还没有私聊过机器人",
+    "kicked": "机器人已被移出群",
+    "not a member": "机器人不在群里",
+    "not found": "聊天不存在",
+}
+
+
+def failure_reason(error: str | None) -> str:
+    low = (error or "").lower()
+    for key, words in _FAILURE_REASONS.items():
+        if key in low:
+            return words
+    return error or "未知原因"
+
+
+def failures(rows: list[dict], counts: dict[str, int], names: dict[int, str | None]) -> str:
+    pending = counts.get("pending", 0)
+    head = f"待发送 {pending} 条, 已发送 {counts.get('sent', 0)} 条, 发送失败 {counts.get('failed', 0)} 条。"
+    if not rows:
+        return head
+    lines = [head, "最近的失败:"]
+    for row in rows:
+        who = names.get(row["chat_id"]) or ("群" if row["chat_id"] < 0 else "某位用户")
+        lines.append(f"• {e(who)}: {e(failure_reason(row['error']))}")
+    return "\n".join(lines)

@@ -20,6 +20,7 @@ PRIVATE_COMMANDS = [
     BotCommand("ticket", "查看某个诉求: /ticket 编号"),
     BotCommand("whoami", "我的身份"),
     BotCommand("contacts", "一线工作清单: 找对人"),
+    BotCommand("failures", "网格员: 没发出去的消息"),
     BotCommand("help", "我能做什么"),
 ]
 GROUP_COMMANDS = [
@@ -43,6 +44,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("my", commands.my_tickets, filters=private))
     app.add_handler(CommandHandler("mine", commands.mine, filters=private))
     app.add_handler(CommandHandler("ticket", commands.ticket))
+    app.add_handler(CommandHandler("failures", commands.failures, filters=private))
 
     app.add_handler(CallbackQueryHandler(buttons.ticket_button, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(buttons.address_button, pattern=r"^a:"))

@@ -38,6 +38,10 @@ async def ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await services(context).tickets.show_command(incoming(update), " ".join(context.args or []))
 
 
+async def failures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).admin.failures(incoming(update))
+
+
 async def group_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> GroupAccess:
     """Whether the bot sees every group message: privacy mode off, or it is an admin."""
     bot = context.bot

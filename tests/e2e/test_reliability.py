@@ -1,0 +1,51 @@
+"""Nothing is lost and nothing is said twice: failures, restarts, blocked users, broken code."""
+from __future__ import annotations
+
+
+async def test_a_user_who_blocked_the_bot_does_not_stop_the_queue_and_the_admin_sees_it(pg):
+    pg.fake.block_bot(pg.user("祝兰红"))
+    replies = await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    assert replies[0].text.startswith("已记录 #1")
+    report = await pg.say("赵淑芬", "/failures")
+    assert "祝兰红: 对方停用了机器人" in report[-1].text
+    # The queue went on: the next report still reaches its owner.
+    await pg.say("冯国庆", "3栋1单元楼道灯坏了", where=pg.group("第二网格"))
+    assert any("#2 电力照明" in (m.text or "") for m in pg.inbox("孙立新"))
+
+
+async def test_failures_is_for_staff_only(pg):
+    replies = await pg.say("李红", "/failures")
+    assert "只有网格员和社区管理员" in replies[-1].text
+
+
+async def test_messages_queued_during_an_outage_are_sent_once_after_a_restart(pg):
+    pg.fake.outage(status=502, method="sendMessage")
+    pg.fake.send_text(pg.user("李红"), pg.group(), "3单元201家的厨房管道老化漏水了")
+    await pg.fake.wait_for(lambda: any(not c.ok for c in pg.fake.calls("sendMessage")), timeout=5)
+    await pg.stop_bot()
+    pg.fake.end_outage()
+    pg.clock.advance(minutes=1)
+    await pg.start_bot()
+    await pg.settle()
+    assert sum("已记录 #1" in (m.text or "") for m in pg.fake.sent(pg.group())) == 1
+    assert sum("报告人" in (m.text or "") for m in pg.inbox("祝兰红")) == 1
+
+
+async def test_a_crash_in_the_core_gets_a_polite_apology_and_no_traceback(pg, monkeypatch):
+    async def broken(msg):
+        raise RuntimeError("database is on fire")
+
+    monkeypatch.setattr(pg.services.accounts, "whoami", broken)
+    replies = await pg.say("李红", "/whoami")
+    assert replies[-1].text == "抱歉, 刚才出了点问题, 没有处理成功。请稍后再试一次。"
+    assert "Traceback" not in replies[-1].text and "fire" not in replies[-1].text
+
+
+async def test_group_flood_control_is_respected_and_nothing_is_dropped(pg):
+    pg.fake.flood_control = True
+    group = pg.group()
+    for i in range(3):
+        pg.fake.send_text(pg.user("李红"), group, f"{i + 1}单元楼道灯坏了, 第{i}次")
+    await pg.settle()
+    assert not [c for c in pg.fake.calls() if c.status == 429]
+    assert sum("已记录" in (m.text or "") for m in pg.fake.sent(group)) == 3
