@@ -53,11 +53,16 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
         _tick, interval=JOB_TICK_SECONDS, first=0.5, name="jobs",
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
+    app.job_queue.run_repeating(_prune, interval=6 * 3600, first=60, name="prune")
     log.info("@%s is up; database %s", app.bot.username, config.db)
 
 
 async def _tick(context) -> None:
     await context.application.bot_data["services"].jobs.run_due()
+
+
+async def _prune(context) -> None:
+    await context.application.bot_data["services"].store.prune()
 
 
 async def _close(app: Application) -> None:

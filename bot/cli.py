@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Every HTTP call and every scheduler tick would drown what matters.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         if command == "run":
             from bot.app import run

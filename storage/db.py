@@ -6,7 +6,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -17,9 +17,13 @@ from storage.groups import Groups
 from storage.invites import Invites
 from storage.jobs import Jobs
 from storage.meta import Meta
+from storage.notices import Notices
 from storage.outbox import Outbox
 from storage.people import People
 from storage.places import Places
+from storage.points import Points
+from storage.stats import Stats
+from storage.tasks import Tasks
 from storage.tickets import Tickets
 from storage.updates import Updates
 
@@ -46,6 +50,10 @@ class Tx:
         self.jobs = Jobs(db, now)
         self.tickets = Tickets(db, now)
         self.chat_states = ChatStates(db, now)
+        self.tasks = Tasks(db, now)
+        self.notices = Notices(db, now)
+        self.points = Points(db, now)
+        self.stats = Stats(db)
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -126,6 +134,11 @@ class Store:
         """Reads outside a transaction, still serialised with the writers."""
         async with self._lock:
             yield Tx(self._db, self.now())
+
+    async def prune(self, keep: timedelta = timedelta(days=7)) -> int:
+        """Forget processed update ids older than `keep`: Telegram keeps updates 24 hours at most."""
+        async with self.tx() as tx:
+            return await tx.updates.forget_before(tx.now - keep)
 
     async def seen_update(self, update_id: int) -> bool:
         async with self.read() as r:

@@ -177,3 +177,13 @@ async def test_a_group_gets_at_most_20_messages_a_minute_and_others_are_not_held
     await sender.drain()
     texts = [c[2]["text"] for c in telegram.calls if c[0] == -100]
     assert texts == [f"第{i}条" for i in range(25)]  # order kept
+
+
+async def test_old_update_ids_are_forgotten_but_recent_ones_kept(store):
+    async with store.tx(update_id=1):
+        pass
+    store.clock.advance(8 * 24 * 3600)
+    async with store.tx(update_id=2):
+        pass
+    assert await store.prune() == 1
+    assert not await store.seen_update(1) and await store.seen_update(2)
