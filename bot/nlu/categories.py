@@ -10,20 +10,35 @@ _HYPOTHETICAL = ("万一", "要是", "如果", "假如", "真", "怕", "会不�
 _ORDER = {code: i for i, code in enumerate(CATEGORY_LABELS)}
 
 
-def score_categories(signals: Signals) -> dict[str, float]:
-    """Each category's weight of keywords in the message."""
-    scores: dict[str, float] = {}
-    for hit in signals.of("category"):
-        if hit.role.name is not None:
-            scores[hit.role.name] = scores.get(hit.role.name, 0.0) + hit.role.weight
+def score_categories(signals: Signals) -> dict[str, tuple[float, int]]:
+    """Each category's weight of keywords in the message, and where it is first named.
+
+    A word counts once however often it is repeated, and not at all inside a longer word of the same
+    category ("停车位" holds 停车 and 车位). A word that is itself the trouble ("不热", "被偷") weighs one more:
+    it says what is wrong, where the others may only say who or where.
+    """
+    scores: dict[str, tuple[float, int]] = {}
+    hits = signals.of("category")
+    problems = {h.word for h in signals.of("problem")}
+    seen: set[tuple[str, str]] = set()
+    for hit in hits:
+        code = hit.role.name
+        if code is None or (code, hit.word) in seen or any(
+                o.role.name == code and o.start <= hit.start and hit.end <= o.end
+                and o.end - o.start > hit.end - hit.start for o in hits):
+            continue
+        seen.add((code, hit.word))
+        weight, first = scores.get(code, (0.0, hit.start))
+        bonus = 1.0 if hit.word in problems else 0.0
+        scores[code] = (weight + hit.role.weight + bonus, min(first, hit.start))
     return scores
 
 
-def best_category(scores: dict[str, float]) -> str | None:
-    """The highest scoring category; ties go to the one listed first in the table."""
+def best_category(scores: dict[str, tuple[float, int]]) -> str | None:
+    """The highest scoring category; a tie goes to the one named first ("树枝压到电线" is about the tree)."""
     if not scores:
         return None
-    return max(scores, key=lambda code: (scores[code], -_ORDER.get(code, len(_ORDER))))
+    return max(scores, key=lambda code: (scores[code][0], -scores[code][1], -_ORDER.get(code, len(_ORDER))))
 
 
 def danger_words(signals: Signals) -> list[str]:
@@ -34,7 +49,8 @@ def danger_words(signals: Signals) -> list[str]:
     words: list[str] = []
     for hit in signals.of("urgent"):
         before = text[max(0, hit.start - 4):hit.start]
-        if before.endswith(_NEGATIONS) or any(h in before for h in _HYPOTHETICAL):
+        # "是不是漏气了" asks, it does not deny
+        if (before.endswith(_NEGATIONS) and not before.endswith("是不是")) or any(h in before for h in _HYPOTHETICAL):
             continue
         if hit.word not in words:
             words.append(hit.word)

@@ -27,6 +27,8 @@ _DATE = (
 _PERIOD = r"(?P<per>上午|早上|早晨|中午|下午|午后|傍晚|晚上|夜里|凌晨|下班|晚)"
 _CLOCK = r"(?<!\d)(?P<h>\d{1,2})(?:点|时|:(?=\d))(?:(?P<half>半)|(?P<mi>\d{1,2})分?|(?P<q>一刻))?"
 _EXPR_RE = re.compile(rf"(?:{_DATE})?(?:{_PERIOD})?(?:{_CLOCK})?")
+# Every expression holds one of these; most messages have none and need no scan.
+_TRIGGER_RE = re.compile(r"[0-9今明后周星礼月年午晚早凌傍夜班天号日]")
 _MARK_AFTER_RE = re.compile(r"\s?(?:前|之前|以前|之内|以内|内|为止)")
 _MARK_BEFORE = ("截止", "截至", "截止到", "截止至", "最迟", "最晚", "不晚于")
 _RANGE_AFTER_RE = re.compile(r"\s?(?:到|至|~|-)\s?(?:\d|上午|下午|晚上|中午)")
@@ -57,6 +59,8 @@ def find_deadline(text: str, now: datetime, notice: bool = False) -> Deadline | 
     ("明天起开展…", "9点到12点停水", "周六上午的义诊"). A notice (通知/公告) names event times,
     so there only a marked time counts.
     """
+    if not _TRIGGER_RE.search(text):
+        return None
     local_now = now.astimezone(SHANGHAI)
     today = local_now.date()
     context: date | None = None

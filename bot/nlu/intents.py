@@ -11,8 +11,16 @@ from bot.nlu.signals import Signals
 _TASK_THRESHOLD = 3
 _HEADER_RE = re.compile(r"^\W{0,2}")
 _QUESTION_RE = re.compile(r"[?]|[吗呢么]\W*$|[没]有?\W*$")
+# "想请健康员上门给量量血压" asks for a visit; an account of one has no wish before it in its clause.
+_WISH_RE = re.compile(r"想|请|希望|能不能|可不可以|可以|麻烦|需要|要求|盼")
+_CLAUSE_END = ",。!?;:、 \n"
 _VISIT_FINDING = ("发现", "帮他报", "帮她报", "帮忙报", "帮他们报", "联系物业", "需要维修", "需要修")
 _SHORT_DONE = 8  # "已完成", "搞定!" alone are completions
+_ACK_TAIL = 6  # "收到, 下午就去办"
+# Problem words that only intensify ("又", "天天"); alone they do not make a report without a subject.
+_INTENSIFIERS = frozenset({"又", "天天", "一直", "总是", "老是", "还在", "随时", "整夜", "好几天", "太多", "太大"})
+# Questions that ask nothing of the community ("听说了吗", "有什么安排").
+_IDLE_REQUESTS = frozenset({"吗", "?", "有什么", "有没有", "怎么", "多少", "哪里"})
 
 
 @dataclass(frozen=True)
@@ -35,8 +43,8 @@ def is_notice(signals: Signals) -> bool:
     return False
 
 
-def is_ack(text: str, lexicon: Lexicon, place_phrase: str | None) -> bool:
-    """Nothing but 收到 / 已阅 / 👌 and their courtesies (also "3单元收到")."""
+def is_ack(text: str, lexicon: Lexicon, place_phrase: str | None, signals: Signals | None = None) -> bool:
+    """收到 / 已阅 / 👌 with at most a few words of courtesy ("3单元收到", "收到, 下午就去办")."""
     rest = text.lower()
     if place_phrase:
         rest = rest.replace(place_phrase.lower(), " ", 1)
@@ -53,10 +61,16 @@ def is_ack(text: str, lexicon: Lexicon, place_phrase: str | None) -> bool:
         return False
     for word in lexicon.ack_filler:
         rest = rest.replace(word, " ")
-    return all(ch.isspace() or unicodedata.category(ch)[0] in "PSZ" for ch in rest)
+    left = [ch for ch in rest if not (ch.isspace() or unicodedata.category(ch)[0] in "PSZ")]
+    if not left:
+        return True
+    # A short promise after the ack is still an ack; a question or a new problem is not.
+    return (len(left) <= _ACK_TAIL and "?" not in text and signals is not None
+            and not signals.has("problem") and not signals.has("category") and not signals.has("urgent"))
 
 
-def task_score(signals: Signals, lexicon: Lexicon, notice: bool, deadline_marked: bool) -> tuple[int, list[str]]:
+def task_score(signals: Signals, lexicon: Lexicon, notice: bool, deadline_found: bool,
+               deadline_marked: bool) -> tuple[int, list[str]]:
     text = signals.text
     score = 0
     words: list[str] = []
@@ -72,25 +86,25 @@ def task_score(signals: Signals, lexicon: Lexicon, notice: bool, deadline_marked
     if verbs:
         score += 1
         words += verbs[:2]
-    if deadline_marked:
+    if deadline_found:
         score += 1
-        if "把" in text or verbs:
-            score += 1
+    if deadline_marked and ("把" in text or "将" in text or verbs):
+        score += 1
     return score, words
 
 
 def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dangers: list[str], notice: bool,
-             deadline_marked: bool, place_phrase: str | None) -> Intent:
+             deadline_found: bool, deadline_marked: bool, place_phrase: str | None) -> Intent:
     """The intent of a normalised message, with the words that decided it."""
     text = signals.text
     if not text.strip():
         return Intent("chitchat", ("空消息",), ())
-    if is_ack(text, lexicon, place_phrase):
+    if is_ack(text, lexicon, place_phrase, signals):
         return Intent("ack", ("只有“收到”一类的回复",), tuple(w for w in lexicon.ack_words if w in text.lower())[:3])
     if dangers and not notice:
         return Intent("report", ("有危险情况: " + "、".join(dangers),), tuple(dangers))
 
-    score, task_words = task_score(signals, lexicon, notice, deadline_marked)
+    score, task_words = task_score(signals, lexicon, notice, deadline_found, deadline_marked)
     if score >= _TASK_THRESHOLD:
         return Intent("task", (f"派活/通知的说法 (得分 {score}): " + "、".join(task_words),), tuple(task_words))
 
@@ -103,7 +117,7 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
         words = tuple(earlier[:1] + (status or weak_status)[:1])
         return Intent("query", ("问先前所报事情的进度: " + "、".join(words),), words)
 
-    visit = [m.group(0) for p in lexicon.visit_patterns for m in [p.search(text)] if m]
+    visit = [m.group(0) for p in lexicon.visit_patterns for m in [p.search(text)] if m and not _wished(text, m.start())]
     if visit and not (category_score and any(w in text for w in _VISIT_FINDING)):
         return Intent("visit", ("走访/看望的说法: " + "、".join(visit[:2]),), tuple(visit[:2]))
 
@@ -113,6 +127,9 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
         topic_words = signals.words("topic")[:1]
         return Intent("completion", ("完成反馈: " + "、".join(done[:1] + topic_words),), tuple(done[:1] + topic_words))
 
+    sharing = signals.words("chitchat", "sharing") or signals.words("chitchat", "positive")
+    if sharing and all(r in _IDLE_REQUESTS for r in requests):
+        return Intent("chitchat", ("转发、分享或说笑: " + sharing[0],), tuple(sharing[:1]))
     thanks = signals.words("chitchat", "thanks")
     resolved = signals.words("chitchat", "resolved")
     if resolved and not _new_problem_after_contrast(signals):
@@ -123,10 +140,15 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
     if category_score and (problems or requests):
         words = tuple((problems + requests)[:3])
         return Intent("report", ("反映问题或求助: " + "、".join(words),), words)
-    if problems and requests:
+    if any(p not in _INTENSIFIERS for p in problems) and requests:
         words = tuple((problems + requests)[:3])
         return Intent("report", ("反映问题或求助: " + "、".join(words),), words)
     return Intent("chitchat", ("没有要处理的事",), ())
+
+
+def _wished(text: str, start: int) -> bool:
+    clause_start = max(text.rfind(ch, 0, start) for ch in _CLAUSE_END) + 1
+    return bool(_WISH_RE.search(text, clause_start, start))
 
 
 def _new_problem_after_contrast(signals: Signals) -> bool:

@@ -6,19 +6,19 @@ import os
 import re
 import threading
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jieba
 
 from bot.nlu.codes import CATEGORY_LABELS
+from bot.nlu.normalize import normalize
 
 DATA_DIR = Path(__file__).with_name("data")
 KEYWORDS_FILE = DATA_DIR / "keywords.toml"
 USERDICT_FILE = DATA_DIR / "userdict.txt"
-_WEIGHTS = {"strong": 3.0, "keywords": 1.0, "weak": 0.5}
-_CJK_RE = re.compile("[\u4e00-\u9fff]")
+_WEIGHTS = {"decisive": 5.0, "strong": 3.0, "keywords": 1.0, "weak": 0.5}
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
@@ -63,28 +63,22 @@ class Role:
 class Lexicon:
     """Every word list the rules use, indexed for one pass over a message."""
     roles: dict[str, tuple[Role, ...]]
-    by_first_char: dict[str, tuple[str, ...]]
+    lengths_by_first_char: dict[str, tuple[int, ...]]  # longest first, to look words up by slicing
     completion_patterns: tuple[re.Pattern[str], ...]
     visit_patterns: tuple[re.Pattern[str], ...]
     task_patterns: tuple[re.Pattern[str], ...]
     ack_words: tuple[str, ...]
     ack_filler: tuple[str, ...]
     topic_weak_heads: frozenset[str]
-    sources: tuple[str, ...] = field(default=())
 
     @classmethod
     def load(cls, extra: Path | None = None) -> Lexicon:
         """The built-in lexicon, with an operator's keywords file merged on top when given."""
         data = _read_toml(KEYWORDS_FILE)
-        sources = [str(KEYWORDS_FILE)]
         if extra is not None:
             _merge(data, _read_toml(Path(extra)), Path(extra))
-            sources.append(str(extra))
-        lexicon = cls._build(data, tuple(sources))
-        tok = tokenizer()
-        for word in lexicon.roles:
-            if len(word) > 1 and _CJK_RE.search(word) and word not in tok.FREQ:
-                tok.add_word(word)
+        lexicon = cls._build(data)
+        tokenizer()  # the segmentation the words are checked against, loaded with the lexicon
         return lexicon
 
     @classmethod
@@ -99,12 +93,13 @@ class Lexicon:
         return _default
 
     @classmethod
-    def _build(cls, data: dict[str, Any], sources: tuple[str, ...]) -> Lexicon:
+    def _build(cls, data: dict[str, Any]) -> Lexicon:
         roles: dict[str, list[Role]] = {}
 
         def add(words: list[str], role: Role) -> None:
             for word in words:
-                word = word.strip().lower()
+                # Keywords are read the way messages are: "四点半学校" must meet "4点半学校".
+                word = normalize(word.strip()).lower() if word.strip() else ""
                 if word:
                     roles.setdefault(word, []).append(role)
 
@@ -125,25 +120,24 @@ class Lexicon:
         for key in ("earlier", "status", "weak_status"):
             add(query.get(key, []), Role("query", key))
         chat = intents.get("chitchat", {})
-        for key in ("thanks", "resolved", "greeting", "contrast"):
+        for key in ("thanks", "resolved", "greeting", "contrast", "sharing", "positive"):
             add(chat.get(key, []), Role("chitchat", key))
         topics = data.get("topics", {})
         add(topics.get("heads", []), Role("topic"))
         ack = intents.get("ack", {})
 
-        index: dict[str, list[str]] = {}
+        lengths: dict[str, set[int]] = {}
         for word in roles:
-            index.setdefault(word[0], []).append(word)
+            lengths.setdefault(word[0], set()).add(len(word))
         return cls(
             roles={w: tuple(r) for w, r in roles.items()},
-            by_first_char={c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in index.items()},
+            lengths_by_first_char={c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()},
             completion_patterns=_compile(intents.get("completion", {}).get("patterns", [])),
             visit_patterns=_compile(intents.get("visit", {}).get("patterns", [])),
             task_patterns=_compile(task.get("patterns", [])),
             ack_words=_longest_first(ack.get("words", [])),
             ack_filler=_longest_first(ack.get("filler", [])),
-            topic_weak_heads=frozenset(topics.get("weak_heads", [])),
-            sources=sources,
+            topic_weak_heads=frozenset(normalize(w) for w in topics.get("weak_heads", [])),
         )
 
 

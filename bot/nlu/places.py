@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 # Words before a number that make it a count ("这3栋楼", "一共4个单元"), not a name.
 _COUNTING = r"(?<!这)(?<!那)(?<!有)(?<!共)(?<!几)(?<!每)(?<!各)(?<!近)(?<!约)(?<!达)"
-_NOT_DIGIT_BEFORE = r"(?<![0-9.:/#@_a-zA-Z-])"
+_NOT_DIGIT_BEFORE = r"(?<![0-9#@_a-zA-Z])(?<![0-9][.:/-])"
 _B = r"[0-9]{1,3}"
 _FULL_RE = re.compile(rf"{_NOT_DIGIT_BEFORE}({_B})\s?[-#]\s?([0-9]{{1,2}})\s?-\s?([0-9]{{3,4}})(?![0-9]|-[0-9])")
 _BUILDING_RE = re.compile(
