@@ -40,7 +40,9 @@ def build_application(config: Config, clock: Clock | None = None) -> Application
 
 async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     store = await Store.open(config.db, clock=clock)
-    app.bot_data["services"] = Services.build(config, store)
+    services = Services.build(config, store)
+    services.chat.warm_up()
+    app.bot_data["services"] = services
     async with store.tx() as tx:
         await tx.meta.set("bot_username", app.bot.username)
     await handlers.publish_commands(app)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timezone
 
 from bot import texts
 from bot.domain import Person
@@ -25,6 +26,10 @@ class Chat:
         self._store = store
         self._desk = desk
         self._lexicon = lexicon
+
+    def warm_up(self) -> None:
+        """Load the segmenter now, so the first message of the day is not the slow one."""
+        parse("你好", datetime.now(timezone.utc), self._lexicon)
 
     def understand(self, text: str, tx: Tx) -> Parsed:
         return parse(text, tx.now, self._lexicon)
