@@ -73,13 +73,6 @@ class TicketDesk:
             admins,
         )
 
-    async def _role_label(self, tx: Tx, person: Person | None, reason: str, category: str) -> str:
-        if person is None:
-            return ""
-        if reason == "specialist":
-            return SPECIALIST_FOR[category].label
-        return ROUTE_LABELS.get(reason, "")
-
     # -- opening a ticket ------------------------------------------------------------------
 
     async def report(self, tx: Tx, msg: Incoming, parsed: Parsed, reporter: Person | None,
@@ -116,13 +109,12 @@ class TicketDesk:
             source_chat_id=msg.chat_id, source_message_id=msg.message_id,
             assignee_person_id=decision.assignee,
         ))
-        actor = reporter_name
-        await tx.tickets.log(ticket_id, "created", msg.user_id, actor, msg.text)
+        await tx.tickets.log(ticket_id, "created", msg.user_id, reporter_name, msg.text)
         if msg.media and msg.message_id:
             await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media)
         ticket = await tx.tickets.get(ticket_id)
         assignee = await tx.people.get(decision.assignee) if decision.assignee else None
-        label = await self._role_label(tx, assignee, decision.reason, category)
+        label = _role_label(assignee, decision.reason, category)
         if assignee:
             await tx.tickets.log(ticket_id, "assigned", None, None, f"{label}{assignee.name}")
         limits = self._sla.limits(category, parsed.urgent)
@@ -561,6 +553,15 @@ class TicketDesk:
         await self._tell_admins(tx, ticket, render.escalation(ticket, stage, assignee))
         await tx.tickets.log(ticket.id, "escalated", None, None, "超时上报社区")
         return "escalated"
+
+
+def _role_label(person: Person | None, reason: str, category: str) -> str:
+    """How the owner is named to the reporter: "网格员", "健康员", "社区管理员"."""
+    if person is None:
+        return ""
+    if reason == "specialist":
+        return SPECIALIST_FOR[category].label
+    return ROUTE_LABELS.get(reason, "")
 
 
 def _home(person: Person | None) -> tuple[str, str | None, str | None] | None:
