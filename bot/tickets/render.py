@@ -10,6 +10,8 @@ from bot.nlu import CATEGORY_LABELS
 from bot.texts import e
 from bot.tickets.model import STATUS_LABELS, Ticket, TicketEvent
 
+MEDIA_LABELS = {"photo": "照片", "voice": "语音", "video": "视频", "location": "位置",
+                "document": "文件", "audio": "录音"}
 RATINGS = {"3": "满意", "2": "基本满意", "1": "不满意"}
 RETURN_REASONS = {"1": "不属于我的网格", "2": "不属于我的职责", "3": "信息不全, 无法处理"}
 
@@ -178,6 +180,7 @@ EVENT_LABELS = {
     "escalated": "上报社区",
     "duplicate": "重复报告",
     "media": "补充材料",
+    "unreachable": "通知不到",
 }
 
 

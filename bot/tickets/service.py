@@ -226,7 +226,8 @@ class TicketDesk:
         if not await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media or "media"):
             return ticket
         await tx.tickets.log(ticket_id, "media", msg.user_id,
-                             msg.sender.display_name if msg.sender else None, msg.media)
+                             msg.sender.display_name if msg.sender else None,
+                             render.MEDIA_LABELS.get(msg.media or "", "附件"))
         if ticket.assignee_person_id and ticket.is_open:
             assignee = await tx.people.get(ticket.assignee_person_id)
             if assignee and assignee.telegram_id:

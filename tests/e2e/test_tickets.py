@@ -281,3 +281,16 @@ async def test_an_edited_report_does_not_open_a_second_ticket(pg):
     pg.fake.edit_text(pg.user("李红"), original, "3单元201家的厨房管道老化漏水了, 很急")
     await pg.settle()
     assert sum("已记录" in (m.text or "") for m in pg.fake.sent(group)) == 1
+
+
+async def test_a_voice_message_and_a_location_right_after_a_report_reach_the_owner(pg):
+    group = pg.group()
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=group)
+    pg.fake.send_voice(pg.user("李红"), group)
+    pg.fake.send_location(pg.user("李红"), group, 43.88, 125.35)
+    await pg.settle()
+    copies = [c for c in pg.fake.calls("copyMessage") if c.ok and c.params["chat_id"] == pg.user("祝兰红").id]
+    assert len(copies) == 2
+    detail = await pg.say("祝兰红", "/ticket 1")
+    assert "补充材料: 语音" in detail[-1].text and "补充材料: 位置" in detail[-1].text
+    assert sum("已记录" in (m.text or "") for m in pg.fake.sent(group)) == 1  # no chatter in the group
