@@ -58,6 +58,17 @@ class Outgoing:
         return json.dumps(self.params, ensure_ascii=False, sort_keys=True)
 
 
+def _html(text: str, keyboard: dict[str, Any] | None) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
+    if keyboard is not None:
+        params["reply_markup"] = keyboard
+    return params
+
+
 def text_message(
     chat_id: int,
     text: str,
@@ -67,13 +78,7 @@ def text_message(
     ref: str | None = None,
     silent: bool = False,
 ) -> Outgoing:
-    params: dict[str, Any] = {
-        "text": text,
-        "parse_mode": "HTML",
-        "link_preview_options": {"is_disabled": True},
-    }
-    if keyboard is not None:
-        params["reply_markup"] = keyboard
+    params = _html(text, keyboard)
     if reply_to is not None:
         # The original may be deleted by the time we send; the answer still matters.
         params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
@@ -85,14 +90,7 @@ def text_message(
 def edit_text(
     chat_id: int, of_ref: str, text: str, *, keyboard: dict[str, Any] | None = None
 ) -> Outgoing:
-    params: dict[str, Any] = {
-        "text": text,
-        "parse_mode": "HTML",
-        "link_preview_options": {"is_disabled": True},
-    }
-    if keyboard is not None:
-        params["reply_markup"] = keyboard
-    return Outgoing(chat_id, "editMessageText", params, edit_of=of_ref)
+    return Outgoing(chat_id, "editMessageText", _html(text, keyboard), edit_of=of_ref)
 
 
 def clear_buttons(chat_id: int, message_id: int) -> Outgoing:
