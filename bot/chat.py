@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.domain import Person
@@ -14,6 +15,9 @@ from bot.roles import Role
 from bot.tickets.service import TicketDesk
 from storage import Store, Tx
 
+if TYPE_CHECKING:
+    from bot.tasks.service import TaskBoard
+
 MENU = [[texts.MENU_REPORT, texts.MENU_MINE], [texts.MENU_CONTACT]]
 
 
@@ -22,10 +26,12 @@ def menu_keyboard() -> dict:
 
 
 class Chat:
-    def __init__(self, store: Store, desk: TicketDesk, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, store: Store, desk: TicketDesk, lexicon: Lexicon | None = None,
+                 board: TaskBoard | None = None) -> None:
         self._store = store
         self._desk = desk
         self._lexicon = lexicon
+        self._board = board  # tasks, notices, 收到 and points said in the group
 
     def warm_up(self) -> None:
         """Load the segmenter now, so the first message of the day is not the slow one."""
@@ -43,6 +49,8 @@ class Chat:
             if binding is None:
                 return
             parsed = self.understand(msg.text, tx) if msg.text else None
+            if self._board is not None and await self._board.group_message(tx, msg, parsed, binding):
+                return
             if parsed is not None and parsed.intent == "report":
                 person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
                 await self._desk.report(tx, msg, parsed, person, binding)

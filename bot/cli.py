@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--bot", help="机器人用户名 (默认用上次运行时记下的)")
     inv.add_argument("--all", action="store_true", help="也包括已经绑定的人")
 
+    export = sub.add_parser("export", help="导出台账 XLSX: 诉求、处理记录、任务、完成情况、通知、收到")
+    export.add_argument("--from", dest="start", required=True, help="开始日期, 例如 2026-11-01")
+    export.add_argument("--to", dest="end", required=True, help="结束日期 (含), 例如 2026-11-30")
+    export.add_argument("--grid", help="只导出这个网格, 例如 第一网格")
+    export.add_argument("file", type=Path, help="输出文件, 例如 台账-11月.xlsx")
+
     parse = sub.add_parser("parse", help="读标准输入的每一行, 输出识别结果 (JSON)")
     parse.add_argument("rest", nargs=argparse.REMAINDER)
 
@@ -80,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot import roster_cli
 
             return asyncio.run(roster_cli.main(args, config))
+        if command == "export":
+            from bot.tasks.export import export_command_line
+
+            return asyncio.run(export_command_line(args, config))
         if command == "sandbox":
             from bot.sandbox import serve
 

@@ -11,6 +11,12 @@ from bot.config import Config
 from bot.groups import Groups
 from bot.jobs import JobRunner
 from bot.nlu import Lexicon
+from bot.tasks.digest import DIGEST_JOB, DigestSettings
+from bot.tasks.notices import NoticeBoard
+from bot.tasks.points import POINTS_JOB, PointRules, PointsBook
+from bot.tasks.regular_days import REGULAR_DAYS_JOB, RegularDays, read_regular_days
+from bot.tasks.service import TASK_JOB, TaskBoard
+from bot.tasks.tally import Tally
 from bot.tickets.service import SLA_JOB, QuietHours, TicketDesk
 from bot.tickets.sla import SlaPolicy
 from storage import Store
@@ -33,6 +39,11 @@ class Services:
     chat: Chat
     tickets: TicketDesk
     jobs: JobRunner
+    tasks: TaskBoard | None = None
+    notices: NoticeBoard | None = None
+    points: PointsBook | None = None
+    tally: Tally | None = None
+    regular_days: RegularDays | None = None
 
     @classmethod
     def build(cls, config: Config, store: Store) -> "Services":
@@ -41,13 +52,28 @@ class Services:
                           quiet_hours(config))
         jobs = JobRunner(store)
         jobs.on(SLA_JOB, desk.on_sla_job)
+        sla = SlaPolicy.from_config(config.extra.get("sla"))
+        notices = NoticeBoard(store, config.zone)
+        points = PointsBook(store, config.zone, PointRules.from_config(config.extra.get("points")))
+        board = TaskBoard(store, config.zone, quiet_hours(config), notices, points, lexicon)
+        tally = Tally(store, config.zone, sla, DigestSettings.from_config(config.extra.get("digest")))
+        regular = RegularDays(config.zone, read_regular_days(config.extra.get("regular_days")))
+        jobs.on(TASK_JOB, board.on_job)
+        jobs.on(DIGEST_JOB, tally.on_digest_job)
+        jobs.on(REGULAR_DAYS_JOB, regular.on_job)
+        jobs.on(POINTS_JOB, points.on_sweep_job)
         return cls(
             config=config,
             store=store,
             accounts=Accounts(store, desk),
             admin=Admin(store),
             groups=Groups(store),
-            chat=Chat(store, desk, lexicon),
+            chat=Chat(store, desk, lexicon, board=board),
             tickets=desk,
             jobs=jobs,
+            tasks=board,
+            notices=notices,
+            points=points,
+            tally=tally,
+            regular_days=regular,
         )

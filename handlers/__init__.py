@@ -11,7 +11,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import buttons, commands, errors, messages
+from handlers import buttons, commands, errors, messages, tasks
 
 PRIVATE_COMMANDS = [
     BotCommand("start", "开始 / 确认身份"),
@@ -21,12 +21,21 @@ PRIVATE_COMMANDS = [
     BotCommand("whoami", "我的身份"),
     BotCommand("contacts", "一线工作清单: 找对人"),
     BotCommand("failures", "网格员: 没发出去的消息"),
+    BotCommand("task", "网格员: 发任务到网格群"),
+    BotCommand("notice", "网格员: 发通知到网格群"),
+    BotCommand("stats", "网格员: 本周本月统计"),
+    BotCommand("export", "网格员: 导出台账 (XLSX)"),
+    BotCommand("points", "本月积分榜"),
     BotCommand("help", "我能做什么"),
 ]
 GROUP_COMMANDS = [
     BotCommand("contacts", "本网格一线工作清单"),
     BotCommand("whoami", "我的身份"),
     BotCommand("bind", "网格员: 把本群绑定到网格"),
+    BotCommand("task", "网格员: 发任务, 例如 /task 收齐问卷 明天下午4点前"),
+    BotCommand("notice", "网格员: 发通知, 大家点收到"),
+    BotCommand("stats", "网格员: 本周本月统计"),
+    BotCommand("points", "本月积分榜"),
     BotCommand("help", "我能做什么"),
 ]
 
@@ -46,7 +55,16 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("ticket", commands.ticket))
     app.add_handler(CommandHandler("failures", commands.failures, filters=private))
 
+    new_only = filters.UpdateType.MESSAGE  # an edited command must not post a second card
+    app.add_handler(CommandHandler("task", tasks.task, filters=new_only))
+    app.add_handler(CommandHandler("notice", tasks.notice, filters=new_only))
+    app.add_handler(CommandHandler("stats", tasks.stats, filters=new_only))
+    app.add_handler(CommandHandler("export", tasks.export, filters=new_only))
+    app.add_handler(CommandHandler("points", tasks.points, filters=new_only))
+
     app.add_handler(CallbackQueryHandler(buttons.ticket_button, pattern=r"^t:"))
+    app.add_handler(CallbackQueryHandler(tasks.task_button, pattern=r"^k:"))
+    app.add_handler(CallbackQueryHandler(tasks.notice_button, pattern=r"^n:"))
     app.add_handler(CallbackQueryHandler(buttons.address_button, pattern=r"^a:"))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, messages.bot_added))

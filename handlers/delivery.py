@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime as dtm
 import warnings
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from telegram.warnings import PTBUserWarning
 
 from bot.outbox import Failed, Moved, Result, RetryLater, Sent
+from bot.tasks.files import uploaded_bytes
 from storage.outbox import OutboxRow
 
 # The outbox stores calls as plain Bot API parameters, so they go out through do_api_request on
@@ -29,6 +30,9 @@ class TelegramDelivery:
         params = dict(row.params, chat_id=row.chat_id)
         if message_id is not None:
             params["message_id"] = message_id
+        for key, value in params.items():  # files queued as base64 (bot.tasks.files) go up as uploads
+            if (upload := uploaded_bytes(value)) is not None:
+                params[key] = InputFile(upload[0], filename=upload[1])
         try:
             answer = await self._bot.do_api_request(row.method, api_kwargs=params)
         except RetryAfter as exc:

@@ -1,0 +1,1 @@
+"""Tasks, notices, tallies, exports, digests, points and regular days: the grid worker's desk."""

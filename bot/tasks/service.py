@@ -1,0 +1,566 @@
+"""The task board: tasks handed out in the group, their live cards, completions, reminders and summaries.
+
+Also the one door for group messages that are not reports: notices, 收到, points in words.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain import GroupBinding, Grid, Person
+from bot.incoming import Incoming
+from bot.jobs import after_quiet_hours, in_quiet_hours
+from bot.messages import Outgoing, delete_message, edit_text, text_message
+from bot.nlu import Parsed
+from bot.tasks import render
+from bot.tasks.common import (grid_posts, home_buildings, is_admin, is_staff, ref_id,
+                              staff_grids)
+from bot.tasks.matching import Claim, Resolution, choose, resolve
+from bot.tasks.model import Answer, NewTask, Target, Task
+from bot.tasks.notices import NoticeBoard, is_notice_text
+from bot.tasks.points import PointsBook, parse_award
+from bot.tasks.scope import Places, audience_of, named_places, resolve_scope
+from bot.tickets.service import QuietHours
+from bot.texts import not_linked
+from storage import Store, Tx
+from storage.jobs import Job
+
+log = logging.getLogger(__name__)
+
+TASK_JOB = "task_timer"
+# Changes to a card within this long go out as one edit.
+CARD_DEBOUNCE = timedelta(seconds=3)
+# Completions in words are matched against tasks opened this recently.
+CLAIM_WINDOW = timedelta(days=30)
+_MIN_LEAD = timedelta(minutes=15)
+_MIN_GAP = timedelta(minutes=30)
+_EDIT_WORDS = ("改", "换", "调整", "推迟", "延期", "延后", "提前")
+_TITLE_TRIM_RE = re.compile(r"^(?:请|麻烦|辛苦)?(?:各位|各|所有|全体)?(?:单元长|楼栋长|栋长|楼长|三长|大家|同志们)?[,，:：\s]*")
+_LEAD_RE = re.compile(r"^[\s,，]*(?:之前|以前|前)?[\s,，]*(?:把|将)?")
+_TAIL_RE = re.compile(r"[\s,，。.!！:：;；、]+$")
+
+
+def reminder_plan(start: datetime, deadline: datetime, zone: ZoneInfo, quiet: QuietHours
+                  ) -> list[tuple[str, datetime]]:
+    """When to remind: halfway and one hour before the deadline, moved out of quiet hours,
+    dropping any that would come too soon, after the deadline, or right on top of the other."""
+    plan: list[tuple[str, datetime]] = []
+    for what, moment in (("half", start + (deadline - start) / 2), ("hour", deadline - timedelta(hours=1))):
+        moment = after_quiet_hours(moment, zone, quiet.start, quiet.end)
+        if moment < start + _MIN_LEAD or moment > deadline - timedelta(minutes=10):
+            continue
+        plan.append((what, moment))
+    if len(plan) == 2 and abs(plan[1][1] - plan[0][1]) < _MIN_GAP:
+        plan = [p for p in plan if p[0] == "hour"]
+    return plan
+
+
+def deadline_in(text: str, now: datetime) -> tuple[datetime | None, str | None]:
+    """A deadline written anywhere in the text, and the words that said it."""
+    try:
+        from bot.nlu.deadlines import find_deadline
+        from bot.nlu.normalize import normalize
+    except ImportError:  # pragma: no cover
+        return None, None
+    found = find_deadline(normalize(text), now)
+    return (found.when, found.phrase) if found else (None, None)
+
+
+def title_from(text: str, parsed: Parsed | None, phrase: str | None = None) -> str:
+    """A short title for the card: the task's topic, else the first words of the text."""
+    if parsed is not None and parsed.topic and parsed.topic not in _VERBS:
+        return _with_verb(parsed.topic, text)
+    title = text.strip().splitlines()[0] if text.strip() else "任务"
+    if phrase is None and parsed is not None and parsed.deadline is not None:
+        _, phrase = deadline_in(title, parsed.deadline - timedelta(minutes=1))
+    try:
+        from bot.nlu.normalize import normalize
+        normalized = normalize(title)
+    except ImportError:  # pragma: no cover
+        normalized = title
+    if phrase and phrase in normalized:
+        title = normalized.replace(phrase, " ")
+    title = _TITLE_TRIM_RE.sub("", title.strip())
+    title = _LEAD_RE.sub("", title)
+    title = re.sub(r"\s+", " ", title).strip()
+    title = _TAIL_RE.sub("", title)
+    return (title or text.strip() or "任务")[:30]
+
+
+_VISIT_WORDS = ("走访", "看望", "探望", "探访", "敲门", "入户", "上门")
+_VERBS = ("收齐", "交齐", "填完", "填好", "填写", "上报", "报上来", "提交", "收集", "统计", "排查", "发放", "发到",
+          "签字", "走访", "看望", "通知到")
+
+
+def _with_verb(topic: str, text: str) -> str:
+    """"问卷" → "问卷收齐", "独居老人名单" → "上报独居老人名单": the topic with what to do about it."""
+    try:
+        from bot.nlu.normalize import normalize
+        text = normalize(text)
+    except ImportError:  # pragma: no cover
+        pass
+    at = text.find(topic)
+    if at < 0:
+        return topic
+    after = text[at + len(topic):]
+    verb = next((v for v in _VERBS if after.startswith(v)), None)
+    if verb and verb not in topic:
+        return topic + verb
+    before = text[:at]
+    verb = next((v for v in _VERBS if before.endswith(v)), None)
+    if verb and verb not in topic:
+        return verb + topic
+    return topic
+
+
+class TaskBoard:
+    def __init__(self, store: Store, zone: ZoneInfo, quiet: QuietHours, notices: NoticeBoard,
+                 points: PointsBook, lexicon=None) -> None:
+        self._store = store
+        self._zone = zone
+        self._quiet = quiet
+        self.notices = notices
+        self.points = points
+        self._lexicon = lexicon
+
+    # -- group messages --------------------------------------------------------------------
+
+    async def group_message(self, tx: Tx, msg: Incoming, parsed: Parsed | None, binding: GroupBinding) -> bool:
+        """Handle what belongs to tasks, notices and points; False leaves the message to the ticket desk."""
+        if msg.user_id is None:
+            return False
+        if msg.sender is not None and msg.sender.username:
+            await tx.notices.saw_username(msg.user_id, msg.sender.username)
+        if not msg.text or parsed is None:
+            return False
+        person = await tx.people.by_telegram_id(msg.user_id)
+        grid = binding.grid
+        staff = is_staff(person, grid.community_id, grid.id)
+        intent = parsed.intent
+        if msg.reply_to_message_id:
+            handled = await self._reply(tx, msg, parsed, person, grid, staff)
+            if handled is not None:
+                return handled
+        if staff:
+            award = parse_award(msg.text)
+            if award is not None:
+                await self.points.give(tx, msg.chat_id, msg.message_id, person, grid.community_id, award)
+                return True
+            if is_notice_text(msg.text) and not (intent == "task" and _addressed(msg.text)):
+                await self.notices.from_group(tx, msg, person, grid)
+                return True
+            if intent == "task":
+                await self.create(tx, grid, msg.chat_id, person, msg.text, parsed, source_message_id=msg.message_id)
+                return True
+        if intent in ("completion", "visit"):
+            tasks = await tx.tasks.open_in_chat(msg.chat_id, CLAIM_WINDOW)
+            if intent == "visit":  # "今天走访了张大爷" answers a visiting task, not the questionnaire
+                tasks = [t for t in tasks if any(w in t.text for w in _VISIT_WORDS)]
+            if not tasks:
+                return False
+            await self._claim(tx, msg, parsed, person, staff, tasks, how="words")
+            return True
+        if intent == "ack":
+            return await self.notices.in_group(tx, msg, person, None)
+        return False
+
+    async def _reply(self, tx: Tx, msg: Incoming, parsed: Parsed, person: Person | None, grid: Grid,
+                     staff: bool) -> bool | None:
+        """A reply to a task card (or the message that made it) or to a notice; None if neither."""
+        ref = await tx.outbox.ref_of(msg.chat_id, msg.reply_to_message_id)
+        task_id = ref_id(ref, "k")
+        if task_id is None and ref is None:
+            source = await tx.tasks.by_source(msg.chat_id, msg.reply_to_message_id)
+            task_id = source.id if source else None
+        if task_id is not None:
+            task = await tx.tasks.get(task_id)
+            if task is None:
+                return None
+            if parsed.intent in ("completion", "visit"):
+                if task.is_open:
+                    await self._claim(tx, msg, parsed, person, staff, [task], how="reply")
+                return True
+            if self._may_manage(person, task) and await self._edit_in_words(tx, task, msg):
+                return True
+            if parsed.intent in ("ack", "chitchat", "query", "task"):
+                return True  # "好的" to a task card: nothing to count, nothing to say, no second task
+            return None
+        notice_id = ref_id(ref, "n")
+        notice = await tx.notices.get(notice_id) if notice_id else None
+        if notice is None and ref is None:
+            notice = await tx.notices.by_source(msg.chat_id, msg.reply_to_message_id)
+        if notice is not None and parsed.intent in ("ack", "completion"):
+            return await self.notices.in_group(tx, msg, person, notice) or True
+        return None
+
+    # -- creating --------------------------------------------------------------------------
+
+    async def create(self, tx: Tx, grid: Grid, chat_id: int, person: Person, text: str, parsed: Parsed | None,
+                     *, source_message_id: int | None, title: str | None = None,
+                     deadline: datetime | None = None) -> Task | None:
+        audience = audience_of(text)
+        places = named_places(text)
+        unit_heads, building_heads = await grid_posts(tx, grid)
+        slots = resolve_scope(audience, places, unit_heads, building_heads)
+        if not slots:
+            who = "楼栋长" if audience == "building" else "单元长"
+            await tx.outbox.enqueue(text_message(
+                chat_id, f"{render.e(grid.name)}的名册里还没有{who}, 这个任务我没法分派。", reply_to=source_message_id))
+            return None
+        if deadline is None and parsed is not None:
+            deadline = parsed.deadline
+        task_id = await tx.tasks.create(NewTask(
+            community_id=grid.community_id, grid_id=grid.id, chat_id=chat_id, source_message_id=source_message_id,
+            title=title or title_from(text, parsed), topic=parsed.topic if parsed else None, text=text,
+            audience=audience, deadline=deadline, creator_person_id=person.id, creator_tg=person.telegram_id,
+            creator_name=person.name,
+        ), slots)
+        ref = f"k{task_id}:card"
+        await tx.tasks.set_card(task_id, ref)
+        task = await tx.tasks.get(task_id)
+        targets = await tx.tasks.targets(task_id)
+        await tx.outbox.enqueue(text_message(
+            chat_id, render.task_card(task, targets, [], self._zone, tx.now), keyboard=render.task_buttons(task),
+            reply_to=source_message_id, ref=ref))
+        await self._schedule(tx, task)
+        return task
+
+    async def command(self, msg: Incoming, arg: str) -> None:
+        """/task 标题 [截止时间]: in a grid group, or in private to the sender's grid group."""
+        async with self._store.tx(msg.update_id) as tx:
+            person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
+            if person is None:
+                await tx.outbox.enqueue(text_message(msg.chat_id, not_linked()))
+                return
+            text = arg.strip()
+            if msg.is_private:
+                grid, chat_id, where, text = await self._private_target(tx, person, text)
+                if chat_id is None:
+                    await tx.outbox.enqueue(text_message(
+                        msg.chat_id, "没有找到您网格的群。请在网格群里发 /task, 或写上网格名, 例如「/task 第一网格 收齐问卷 明天下午4点前」。"
+                        if grid is None else f"{render.e(grid.name)}还没有绑定群, 请先在群里发 /bind {render.e(grid.name)}。"))
+                    return
+            else:
+                binding = await tx.groups.binding(msg.chat_id)
+                if binding is None:
+                    return
+                grid, chat_id, where = binding.grid, msg.chat_id, binding.title
+            if not is_staff(person, grid.community_id, grid.id):
+                await tx.outbox.enqueue(text_message(
+                    msg.chat_id, "只有本网格的网格员或社区管理员可以发布任务。", reply_to=msg.message_id))
+                return
+            if not text:
+                await tx.outbox.enqueue(text_message(
+                    msg.chat_id, "请在 /task 后面写任务和截止时间, 例如「/task 收齐本单元问卷 明天下午4点前」。"
+                    "写「楼栋长」就发给各楼栋长, 写「1栋」「3单元」就只发给那里。"))
+                return
+            deadline, phrase = deadline_in(text, tx.now)
+            from bot.nlu import parse
+
+            parsed = parse(text, tx.now, self._lexicon)
+            title = title_from(text, None, phrase)
+            task = await self.create(tx, grid, chat_id, person, text, parsed, title=title, deadline=deadline,
+                                     source_message_id=msg.message_id if chat_id == msg.chat_id else None)
+            if task is not None and msg.is_private:
+                targets = await tx.tasks.targets(task.id)
+                await tx.outbox.enqueue(text_message(
+                    msg.chat_id, render.task_created_private(task, targets, where or grid.name + "群")))
+
+    async def _private_target(self, tx: Tx, person: Person, text: str):
+        grids = await tx.places.grids(person.community_id)
+        grid = next((g for g in grids if text.startswith(g.name)), None)
+        if grid is not None:
+            text = text[len(grid.name):].lstrip(" :：,，")
+        else:
+            mine = staff_grids(person)
+            grid = next((g for g in grids if g.id in mine), None)
+        if grid is None:
+            return None, None, None, text
+        groups = await tx.groups.of_grid(grid.id)
+        if not groups:
+            return grid, None, None, text
+        return grid, groups[0].chat_id, groups[0].title, text
+
+    # -- completing ------------------------------------------------------------------------
+
+    def _claim_of(self, msg: Incoming, parsed: Parsed | None, person: Person | None, staff: bool) -> Claim:
+        text = msg.text or ""
+        return Claim(person.id if person else None, named_places(text) if text else Places(),
+                     parsed.topic if parsed else None, text, staff, home_buildings(person))
+
+    async def _claim(self, tx: Tx, msg: Incoming, parsed: Parsed, person: Person | None, staff: bool,
+                     tasks: list[Task], how: str) -> None:
+        if person is None:
+            return  # someone the roster does not know: their words are chat
+        claim = self._claim_of(msg, parsed, person, staff)
+        resolutions = [resolve(claim, t, await tx.tasks.targets(t.id)) for t in tasks]
+        if how == "reply":
+            # Answering the card names the task: a topic that does not match is not a reason to ignore it.
+            chosen = [r for r in resolutions if r.actionable]
+        else:
+            chosen = choose(resolutions)
+        if len(chosen) == 1:
+            await self._apply(tx, chosen[0], person, how, msg.text)
+        elif len(chosen) > 1:
+            await self._ask(tx, msg, person, chosen)
+
+    async def _apply(self, tx: Tx, res: Resolution, person: Person, how: str, text: str | None) -> bool:
+        task = res.task
+        changed = False
+        if res.complete:
+            for t in res.complete:
+                if await tx.tasks.complete(t.id, person.id, person.name, how):
+                    changed = True
+                    await tx.tasks.record(task.id, t.id, person.id, person.telegram_id, person.name, how, text)
+                    if t.person_id == person.id:
+                        await self.points.auto(tx, task.community_id, person.id, "task_done",
+                                               f"完成任务「{task.title}」{t.label}", ref=f"task:{task.id}:{t.id}")
+        elif res.help and not await tx.tasks.helped(task.id, person.telegram_id, person.id):
+            changed = True
+            await tx.tasks.record(task.id, None, person.id, person.telegram_id, person.name, how, text)
+            await self.points.auto(tx, task.community_id, person.id, "task_help", f"帮忙任务「{task.title}」",
+                                   ref=f"taskhelp:{task.id}:{person.id}")
+        if changed:
+            await self._after_change(tx, task.id)
+        return changed
+
+    async def _ask(self, tx: Tx, msg: Incoming, person: Person, chosen: list[Resolution]) -> None:
+        options = []
+        for r in chosen[:5]:
+            data = f"k:{r.task.id}:pk:{person.id}"
+            if r.complete:
+                ids = ".".join(str(t.id) for t in r.complete)
+                if len(f"{data}:{ids}".encode()) <= 64:
+                    data = f"{data}:{ids}"
+            options.append((r.task, data))
+        text, keyboard = render.which_task(person.name, person.telegram_id, options)
+        await tx.outbox.enqueue(text_message(msg.chat_id, text, keyboard=keyboard, reply_to=msg.message_id))
+
+    async def _after_change(self, tx: Tx, task_id: int, debounce: bool = True) -> None:
+        task = await tx.tasks.get(task_id)
+        targets = await tx.tasks.targets(task_id)
+        if task.is_open and targets and all(t.done for t in targets):
+            await tx.tasks.set_status(task.id, "done")
+            await tx.jobs.cancel(f"k{task.id}:")
+            task = await tx.tasks.get(task_id)
+            await self._summary(tx, task, targets)
+        await self._refresh(tx, task, targets, debounce)
+
+    async def _helpers(self, tx: Tx, task_id: int) -> list[tuple[str, datetime]]:
+        seen: dict[str, datetime] = {}
+        for c in await tx.tasks.completions(task_id):
+            if c.target_id is None and c.name not in seen:
+                seen[c.name] = c.at
+        return list(seen.items())
+
+    async def _refresh(self, tx: Tx, task: Task, targets: list[Target] | None = None, debounce: bool = True) -> None:
+        if not task.card_ref:
+            return
+        targets = targets if targets is not None else await tx.tasks.targets(task.id)
+        text = render.task_card(task, targets, await self._helpers(tx, task.id), self._zone, tx.now)
+        await tx.outbox.enqueue(edit_text(task.chat_id, task.card_ref, text, keyboard=render.task_buttons(task)),
+                                not_before=tx.now + CARD_DEBOUNCE if debounce else None)
+
+    async def _summary(self, tx: Tx, task: Task, targets: list[Target]) -> None:
+        if task.summary_sent_at is not None or not task.creator_tg:
+            return
+        await tx.tasks.summary_sent(task.id)
+        if not await tx.groups.can_write_to(task.creator_tg):
+            return
+        text = render.task_summary(task, targets, await self._helpers(tx, task.id), self._zone)
+        await tx.outbox.enqueue(text_message(task.creator_tg, text, ref=f"k{task.id}:v{task.version}:summary"))
+
+    # -- the creator's corrections ---------------------------------------------------------
+
+    def _may_manage(self, person: Person | None, task: Task) -> bool:
+        if person is None:
+            return False
+        return person.id == task.creator_person_id or is_admin(person) or \
+            is_staff(person, task.community_id, task.grid_id)
+
+    async def _edit_in_words(self, tx: Tx, task: Task, msg: Incoming) -> bool:
+        """The creator answers the card with a new deadline or audience: "截止改为明天下午5点", "改为楼栋长"."""
+        text = msg.text
+        changed = False
+        if task.status == "cancelled":
+            return False
+        deadline, _ = deadline_in(text, tx.now) if any(w in text for w in _EDIT_WORDS + ("截止",)) else (None, None)
+        if deadline is not None and deadline != task.deadline:
+            await self._change(tx, task, deadline=deadline)
+            changed = True
+        if any(w in text for w in _EDIT_WORDS) and ("楼栋长" in text or "单元长" in text):
+            audience = "building" if "楼栋长" in text and "单元长" not in text else "unit"
+            task = await tx.tasks.get(task.id)
+            if audience != task.audience:
+                await self._change(tx, task, audience=audience)
+                changed = True
+        return changed
+
+    async def _change(self, tx: Tx, task: Task, *, deadline: datetime | None | bool = False,
+                      audience: str | None = None) -> Task:
+        if audience is not None:
+            grid = await tx.places.grid(task.grid_id) if task.grid_id else None
+            if grid is not None:
+                unit_heads, building_heads = await grid_posts(tx, grid)
+                slots = resolve_scope(audience, named_places(task.text), unit_heads, building_heads)
+                if slots:
+                    await tx.tasks.set_targets(task.id, slots)
+                else:
+                    audience = None
+        await tx.tasks.change(task.id, deadline=deadline, audience=audience)
+        await tx.jobs.cancel(f"k{task.id}:")
+        task = await tx.tasks.get(task.id)
+        await self._schedule(tx, task)
+        await self._after_change(tx, task.id, debounce=False)
+        return await tx.tasks.get(task.id)
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    async def press(self, update_id: int, user_id: int, chat_id: int, message_id: int, data: str) -> Answer:
+        parts = data.split(":")
+        if len(parts) < 3 or parts[0] != "k" or not parts[1].isdigit():
+            return Answer("这个按钮已经失效了。", alert=True)
+        task_id, action, args = int(parts[1]), parts[2], parts[3:]
+        async with self._store.tx(update_id) as tx:
+            task = await tx.tasks.get(task_id)
+            if task is None:
+                return Answer("这个任务已经不在了。", alert=True)
+            person = await tx.people.by_telegram_id(user_id)
+            if person is None:
+                return Answer("还不知道您是谁, 请先私聊我发送 /start。", alert=True)
+            if action in ("ok", "pk"):
+                return await self._press_done(tx, task, person, action, args, chat_id, message_id)
+            if not self._may_manage(person, task):
+                return Answer("只有发布任务的人或网格员可以修改。", alert=True)
+            if action == "un":
+                if task.status != "cancelled":
+                    return Answer("任务没有被取消。")
+                await tx.tasks.set_status(task.id, "open")
+                await tx.tasks.change(task.id)
+                task = await tx.tasks.get(task.id)
+                await self._schedule(tx, task)
+                await self._after_change(tx, task.id, debounce=False)
+                return Answer("任务已恢复。")
+            if not task.is_open:
+                return Answer(f"任务已经{ '取消' if task.status == 'cancelled' else '完成'}了。", alert=True)
+            if action == "x":
+                await tx.tasks.set_status(task.id, "cancelled")
+                await tx.jobs.cancel(f"k{task.id}:")
+                await self._refresh(tx, await tx.tasks.get(task.id), debounce=False)
+                if chat_id != task.chat_id:
+                    await tx.outbox.enqueue(delete_message(chat_id, message_id))
+                return Answer("任务已取消。")
+            if action == "ed":
+                if not await tx.groups.can_write_to(user_id):
+                    return Answer("请先私聊我发送 /start, 我再把修改选项发给您。", alert=True)
+                text, keyboard = render.edit_menu(task, self._zone)
+                await tx.outbox.enqueue(text_message(user_id, text, keyboard=keyboard))
+                return Answer("修改选项已私信发给您。")
+            if action == "aud" and args and args[0] in ("u", "b"):
+                audience = "unit" if args[0] == "u" else "building"
+                if audience == task.audience:
+                    return Answer("没有变化。")
+                task = await self._change(tx, task, audience=audience)
+                await self._update_menu(tx, task, chat_id, message_id)
+                return Answer(f"已改为各{'单元长' if audience == 'unit' else '楼栋长'}。")
+            if action == "dl" and args and args[0] in ("1h", "1d", "-1h"):
+                delta = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "-1h": timedelta(hours=-1)}[args[0]]
+                base = task.deadline or tx.now
+                new = base + delta
+                if new <= tx.now:
+                    return Answer("截止时间不能早于现在。", alert=True)
+                task = await self._change(tx, task, deadline=new)
+                await self._update_menu(tx, task, chat_id, message_id)
+                return Answer(f"截止改为 {render.day_time(new, self._zone)}。")
+        return Answer("这个按钮已经失效了。", alert=True)
+
+    async def _update_menu(self, tx: Tx, task: Task, chat_id: int, message_id: int) -> None:
+        if chat_id == task.chat_id:
+            return
+        text, keyboard = render.edit_menu(task, self._zone)
+        await tx.outbox.enqueue(_edit_by_id(chat_id, message_id, text, keyboard))
+
+    async def _press_done(self, tx: Tx, task: Task, person: Person, action: str, args: list[str],
+                          chat_id: int, message_id: int) -> Answer:
+        if action == "pk":
+            if not args or not args[0].isdigit() or int(args[0]) != person.id:
+                return Answer("这是问别人的, 您可以直接点任务卡片上的「✅ 完成」。", alert=True)
+            await tx.outbox.enqueue(delete_message(chat_id, message_id))
+        if task.status == "cancelled":
+            return Answer("这个任务已经取消了。", alert=True)
+        targets = await tx.tasks.targets(task.id)
+        staff = is_staff(person, task.community_id, task.grid_id)
+        if action == "pk" and len(args) > 1:
+            wanted = {int(x) for x in args[1].split(".") if x.isdigit()}
+            picked = tuple(t for t in targets if t.id in wanted and not t.done)
+            res = Resolution(task, picked) if picked else resolve(Claim(person.id, staff=staff), task, targets)
+        else:
+            res = resolve(Claim(person.id, staff=staff), task, targets)
+        if res.complete:
+            await self._apply(tx, res, person, "button", None)
+            return Answer(f"已记下: {'、'.join(t.label for t in res.complete)} 完成, 辛苦了!")
+        if res.already_done:
+            return Answer("已经记下了, 谢谢!")
+        if res.help:
+            if await self._apply(tx, res, person, "button", None):
+                return Answer("谢谢帮忙, 已记下!")
+            return Answer("已经记下了, 谢谢!")
+        return Answer("这个任务是给各单元长、楼栋长的, 您不用点。")
+
+    # -- timers ----------------------------------------------------------------------------
+
+    async def _schedule(self, tx: Tx, task: Task) -> None:
+        if not task.is_open or task.deadline is None or task.deadline <= tx.now:
+            return
+        payload = {"task": task.id, "version": task.version}
+        for what, moment in reminder_plan(tx.now, task.deadline, self._zone, self._quiet):
+            await tx.jobs.add(TASK_JOB, moment, dict(payload, what=what), key=f"k{task.id}:v{task.version}:{what}")
+        await tx.jobs.add(TASK_JOB, task.deadline, dict(payload, what="due"), key=f"k{task.id}:v{task.version}:due")
+
+    async def on_job(self, tx: Tx, job: Job) -> str | datetime:
+        if job.due_at > tx.now:
+            return job.due_at  # moved on by another run already
+        data = job.payload
+        task = await tx.tasks.get(data["task"])
+        if task is None or task.version != data["version"] or not task.is_open:
+            return "moot"
+        what = data["what"]
+        if in_quiet_hours(tx.now, self._zone, self._quiet.start, self._quiet.end):
+            later = after_quiet_hours(tx.now, self._zone, self._quiet.start, self._quiet.end)
+            if what != "due" and task.deadline and later >= task.deadline:
+                return "moot"
+            return later
+        targets = await tx.tasks.targets(task.id)
+        missing = [t for t in targets if not t.done]
+        if what == "due":
+            await self._summary(tx, task, targets)
+            await self._refresh(tx, task, targets, debounce=False)
+            return "summarised"
+        if not missing:
+            return "moot"
+        await self._remind(tx, task, missing, key=f"{job.key}:sent")
+        return "reminded"
+
+    async def _remind(self, tx: Tx, task: Task, missing: list[Target], key: str) -> None:
+        people = {t.person_id: await tx.people.get(t.person_id) for t in missing if t.person_id}
+        ids = [p.telegram_id for p in people.values() if p and p.telegram_id]
+        usernames = await tx.notices.usernames(ids)
+        mentions = []
+        for t in missing:
+            p = people.get(t.person_id)
+            tg = p.telegram_id if p else None
+            mentions.append((t, render.mention(t.person_name or t.label, tg, usernames.get(tg))))
+        _, card_id = await tx.outbox.sent_message_id(task.card_ref) if task.card_ref else (None, None)
+        await tx.outbox.enqueue(text_message(task.chat_id, render.task_reminder(task, mentions, self._zone, tx.now),
+                                             reply_to=card_id, ref=key))
+
+
+def _addressed(text: str) -> bool:
+    return any(w in text for w in ("单元长", "楼栋长", "栋长", "楼长", "三长"))
+
+
+def _edit_by_id(chat_id: int, message_id: int, text: str, keyboard: dict) -> Outgoing:
+    return Outgoing(chat_id, "editMessageText", {"message_id": message_id, "text": text, "parse_mode": "HTML",
+                                                 "reply_markup": keyboard})

@@ -1,0 +1,137 @@
+"""Tallies as numbers: pure computations over rows read by storage.stats."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.nlu import CATEGORY_LABELS
+from bot.places import address_label
+from bot.tickets.sla import SlaPolicy
+
+STATUS_ORDER = ("open", "accepted", "resolved", "closed")
+RATING_LABELS = {"3": "满意", "2": "基本满意", "1": "不满意"}
+_RATING_CODES = {label: code for code, label in RATING_LABELS.items()}
+
+
+def rating_code(value: str | None) -> str | None:
+    """"3" or "满意" → "3": the ticket desk stores the label, older rows may hold the code."""
+    if value in RATING_LABELS:
+        return value
+    return _RATING_CODES.get(value or "")
+
+
+def median(values: list[float]) -> float | None:
+    """The middle value (the mean of the two middle ones for an even count); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[mid]
+    return (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def median_span(spans: list[timedelta]) -> timedelta | None:
+    m = median([s.total_seconds() for s in spans])
+    return None if m is None else timedelta(seconds=m)
+
+
+@dataclass(frozen=True)
+class TicketNumbers:
+    total: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    median_accept: timedelta | None = None
+    median_resolve: timedelta | None = None
+    overdue: int = 0
+    ratings: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rated(self) -> int:
+        return sum(self.ratings.values())
+
+    @property
+    def satisfaction(self) -> int | None:
+        """Percent of rated tickets rated 满意 or 基本满意."""
+        if not self.rated:
+            return None
+        good = self.ratings.get("3", 0) + self.ratings.get("2", 0)
+        return round(100 * good / self.rated)
+
+
+def ticket_numbers(rows: list[dict[str, Any]], now: datetime, sla: SlaPolicy | None = None) -> TicketNumbers:
+    sla = sla or SlaPolicy()
+    categories = Counter(r["category"] for r in rows)
+    statuses = Counter(r["status"] for r in rows)
+    accept, resolve = [], []
+    overdue = 0
+    ratings: Counter[str] = Counter()
+    for r in rows:
+        accepted = r.get("first_accepted_at") or r.get("accepted_at")
+        if accepted:
+            accept.append(accepted - r["created_at"])
+        if r.get("resolved_at"):
+            resolve.append(r["resolved_at"] - r["created_at"])
+        limits = sla.limits(r["category"], bool(r.get("urgent")))
+        end = r.get("resolved_at") or now
+        if r.get("escalations") or end - r["created_at"] > limits.resolve:
+            overdue += 1
+        code = rating_code(r.get("rating"))
+        if code:
+            ratings[code] += 1
+    order = {code: i for i, code in enumerate(CATEGORY_LABELS)}
+    by_category = dict(sorted(categories.items(), key=lambda kv: (-kv[1], order.get(kv[0], 99))))
+    by_status = {s: statuses[s] for s in STATUS_ORDER if statuses.get(s)}
+    return TicketNumbers(len(rows), by_category, by_status, median_span(accept), median_span(resolve), overdue,
+                         {k: ratings[k] for k in RATING_LABELS if ratings.get(k)})
+
+
+@dataclass(frozen=True)
+class Rate:
+    label: str
+    done: int
+    expected: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.expected) if self.expected else 0
+
+
+def responder_rates(targets: list[dict[str, Any]]) -> list[Rate]:
+    """Per responder (the person expected): lines done of lines expected, best first."""
+    done: Counter[str] = Counter()
+    expected: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for i, t in enumerate(targets):
+        name = t.get("person_name") or address_label(t["building"], t.get("unit"))
+        first.setdefault(name, i)
+        expected[name] += 1
+        if t.get("done_at"):
+            done[name] += 1
+    rates = [Rate(name, done[name], expected[name]) for name in expected]
+    return sorted(rates, key=lambda r: (-r.done / r.expected, first[r.label]))
+
+
+def place_rates(targets: list[dict[str, Any]]) -> list[Rate]:
+    """Per unit (or building): lines done of lines expected, in place order."""
+    done: Counter[str] = Counter()
+    expected: Counter[str] = Counter()
+    keys: dict[str, tuple] = {}
+    for t in targets:
+        label = address_label(t["building"], t.get("unit"))
+        keys[label] = (_natural(t["building"]), _natural(t.get("unit") or ""))
+        expected[label] += 1
+        if t.get("done_at"):
+            done[label] += 1
+    return [Rate(label, done[label], expected[label]) for label in sorted(expected, key=lambda k: keys[k])]
+
+
+def task_totals(targets: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """(tasks, lines done, lines expected)."""
+    return (len({t["task_id"] for t in targets}), sum(1 for t in targets if t.get("done_at")), len(targets))
+
+
+def _natural(name: str) -> tuple[int, str]:
+    return (int(name), "") if name.isdigit() else (1 << 30, name)
