@@ -1,6 +1,7 @@
 """Outgoing messages as plain data: what to send, to whom, with which buttons, in Bot API terms."""
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,3 +107,36 @@ def delete_message(chat_id: int, message_id: int) -> Outgoing:
 def copy_message(to_chat: int, from_chat: int, message_id: int) -> Outgoing:
     """Forward a photo, voice or location as is, without the "forwarded from" header."""
     return Outgoing(to_chat, "copyMessage", {"from_chat_id": from_chat, "message_id": message_id})
+
+
+# -- files --------------------------------------------------------------------------------
+# A file rides in the queued call, base64 encoded, as {"_upload": <base64>, "filename": …};
+# the delivery adapter turns it back into an upload when the call is made.
+
+UPLOAD_KEY = "_upload"
+
+
+def upload(data: bytes, filename: str) -> dict[str, Any]:
+    return {UPLOAD_KEY: base64.b64encode(data).decode("ascii"), "filename": filename}
+
+
+def uploaded_bytes(value: Any) -> tuple[bytes, str] | None:
+    """The bytes and file name of an upload parameter, or None for any other value."""
+    if isinstance(value, dict) and UPLOAD_KEY in value:
+        return base64.b64decode(value[UPLOAD_KEY]), value.get("filename") or "file"
+    return None
+
+
+def document_message(chat_id: int, data: bytes, filename: str, caption: str | None = None,
+                     ref: str | None = None) -> Outgoing:
+    params: dict[str, Any] = {"document": upload(data, filename)}
+    if caption:
+        params.update(caption=caption, parse_mode="HTML")
+    return Outgoing(chat_id, "sendDocument", params, ref=ref)
+
+
+def photo_message(chat_id: int, png: bytes, caption: str | None = None, ref: str | None = None) -> Outgoing:
+    params: dict[str, Any] = {"photo": upload(png, "chart.png")}
+    if caption:
+        params.update(caption=caption, parse_mode="HTML")
+    return Outgoing(chat_id, "sendPhoto", params, ref=ref)

@@ -10,7 +10,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.warnings import PTBUserWarning
 
 from bot.outbox import Failed, Moved, Result, RetryLater, Sent
-from bot.tasks.files import uploaded_bytes
+from bot.messages import uploaded_bytes
 from storage.outbox import OutboxRow
 
 # The outbox stores calls as plain Bot API parameters, so they go out through do_api_request on
@@ -30,7 +30,7 @@ class TelegramDelivery:
         params = dict(row.params, chat_id=row.chat_id)
         if message_id is not None:
             params["message_id"] = message_id
-        for key, value in params.items():  # files queued as base64 (bot.tasks.files) go up as uploads
+        for key, value in params.items():  # files queued as base64 (bot.messages) go up as uploads
             if (upload := uploaded_bytes(value)) is not None:
                 params[key] = InputFile(upload[0], filename=upload[1])
         try:
