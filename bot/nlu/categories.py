@@ -1,6 +1,8 @@
 """Which field a report belongs to (给排水, 电力照明 …) and whether it is an emergency."""
 from __future__ import annotations
 
+import re
+
 from bot.nlu.codes import CATEGORY_LABELS
 from bot.nlu.signals import Signals
 
@@ -25,7 +27,7 @@ def score_categories(signals: Signals) -> dict[str, tuple[float, int]]:
         code = hit.role.name
         if code is None or (code, hit.word) in seen or any(
                 o.role.name == code and o.start <= hit.start and hit.end <= o.end
-                and o.end - o.start > hit.end - hit.start for o in hits):
+                and o.end - o.start > hit.end - hit.start and o.role.weight >= hit.role.weight for o in hits):
             continue
         seen.add((code, hit.word))
         weight, first = scores.get(code, (0.0, hit.start))
@@ -41,17 +43,20 @@ def best_category(scores: dict[str, tuple[float, int]]) -> str | None:
     return max(scores, key=lambda code: (scores[code][0], -scores[code][1], -_ORDER.get(code, len(_ORDER))))
 
 
-def danger_words(signals: Signals) -> list[str]:
+def danger_words(signals: Signals, patterns: tuple[re.Pattern[str], ...] = ()) -> list[str]:
     """Words of a danger happening now, unless the message calms it (演练, 虚惊一场, 已经灭了)."""
     if signals.has("calm"):
         return []
     text = signals.text
     words: list[str] = []
-    for hit in signals.of("urgent"):
-        before = text[max(0, hit.start - 4):hit.start]
+    spans = [(hit.word, hit.start) for hit in signals.of("urgent")]
+    if patterns:
+        spans += [(m.group(0), m.start()) for p in patterns for m in [p.search(text)] if m]
+    for word, start in spans:
+        before = text[max(0, start - 4):start]
         # "是不是漏气了" asks, it does not deny
         if (before.endswith(_NEGATIONS) and not before.endswith("是不是")) or any(h in before for h in _HYPOTHETICAL):
             continue
-        if hit.word not in words:
-            words.append(hit.word)
+        if word not in words:
+            words.append(word)
     return words

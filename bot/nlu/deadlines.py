@@ -15,7 +15,7 @@ _DATE = (
     r"(?P<rel>大后天|后天|明天|明日|明儿|今天|今日|今儿|当天)"
     r"|(?P<relp>今晚|明晚|今早|明早|今夜)"
     r"|(?P<wp>下下|下个|下|本|这个|这)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])"
-    r"|(?P<wkp>下个|下|本|这个|这)?(?:周|星期)(?P<wk>之内|内|末)"
+    r"|(?P<wkp>下个|下|本|这个|这)?(?:周|星期|礼拜)(?P<wk>之内|内|末)"
     r"|(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?"
     r"|(?<![\d.])(?P<m2>\d{1,2})[./](?P<d2>\d{1,2})(?=前|之前|以前|日|号)"
     r"|(?P<domp>本月|这个月|下个月|下月)?(?<!\d)(?P<dom>\d{1,2})[号日](?!楼|[\d])"
@@ -23,12 +23,13 @@ _DATE = (
     r"|(?P<ye>年底|年末)"
     r"|(?P<mid>月中)"
     r"|(?<!\d)(?P<nd>\d{1,2})(?:天|日)(?=之内|以内|内)"
+    r"|(?<!\d)(?P<nh>\d{1,2}|半)个?(?:小时|钟头)(?=之内|以内|内)"
 )
 _PERIOD = r"(?P<per>上午|早上|早晨|中午|下午|午后|傍晚|晚上|夜里|凌晨|下班|晚)"
 _CLOCK = r"(?<!\d)(?P<h>\d{1,2})(?:点|时|:(?=\d))(?:(?P<half>半)|(?P<mi>\d{1,2})分?|(?P<q>一刻))?"
 _EXPR_RE = re.compile(rf"(?:{_DATE})?(?:{_PERIOD})?(?:{_CLOCK})?")
 # Every expression holds one of these; most messages have none and need no scan.
-_TRIGGER_RE = re.compile(r"[0-9今明后周星礼月年午晚早凌傍夜班天号日]")
+_TRIGGER_RE = re.compile(r"[0-9今明后周星礼月年午晚早凌傍夜班天号日时头]")
 _MARK_AFTER_RE = re.compile(r"\s?(?:前|之前|以前|之内|以内|内|为止)")
 _MARK_BEFORE = ("截止", "截至", "截止到", "截止至", "最迟", "最晚", "不晚于")
 _RANGE_AFTER_RE = re.compile(r"\s?(?:到|至|~|-)\s?(?:\d|上午|下午|晚上|中午)")
@@ -74,7 +75,7 @@ def find_deadline(text: str, now: datetime, notice: bool = False) -> Deadline | 
         when, day = resolved
         if day is not None:
             context = day
-        marked = bool(_MARK_AFTER_RE.match(text, m.end())) or m.group("nd") is not None \
+        marked = bool(_MARK_AFTER_RE.match(text, m.end())) or m.group("nd") is not None or m.group("nh") is not None \
             or m.group("wk") in ("内", "之内") or text[max(0, m.start() - 4):m.start()].endswith(_MARK_BEFORE)
         found = Deadline(when, m.group(0), marked)
         if marked:
@@ -92,6 +93,9 @@ def _resolve(m: re.Match[str], now: datetime, today: date,
              context: date | None) -> tuple[datetime, date | None] | None:
     """The moment an expression names, and the day it named explicitly (for later clock-only times)."""
     g = m.group
+    if g("nh"):  # "1小时内", "半小时之内": from now
+        hours = 0.5 if g("nh") == "半" else int(g("nh"))
+        return (now + timedelta(hours=hours)).replace(second=0, microsecond=0), None
     period = g("per")
     try:
         day, day_end = _day(m, today)

@@ -12,7 +12,7 @@ _TASK_THRESHOLD = 3
 _HEADER_RE = re.compile(r"^\W{0,2}")
 _QUESTION_RE = re.compile(r"[?]|[吗呢么]\W*$|[没]有?\W*$")
 # "想请健康员上门给量量血压" asks for a visit; an account of one has no wish before it in its clause.
-_WISH_RE = re.compile(r"想|请|希望|能不能|可不可以|可以|麻烦|需要|要求|盼")
+_WISH_RE = re.compile(r"想|请|希望|能不能|可不可以|可以|麻烦|需要|要求|盼|能否|安排|派|给我|帮我")
 _CLAUSE_END = ",。!?;:、 \n"
 _VISIT_FINDING = ("发现", "帮他报", "帮她报", "帮忙报", "帮他们报", "联系物业", "需要维修", "需要修")
 _SHORT_DONE = 8  # "已完成", "搞定!" alone are completions
@@ -20,7 +20,13 @@ _ACK_TAIL = 6  # "收到, 下午就去办"
 # Problem words that only intensify ("又", "天天"); alone they do not make a report without a subject.
 _INTENSIFIERS = frozenset({"又", "天天", "一直", "总是", "老是", "还在", "随时", "整夜", "好几天", "太多", "太大"})
 # Questions that ask nothing of the community ("听说了吗", "有什么安排").
-_IDLE_REQUESTS = frozenset({"吗", "?", "有什么", "有没有", "怎么", "多少", "哪里"})
+_IDLE_REQUESTS = frozenset({"吗", "?", "有什么", "有没有", "怎么", "多少", "哪里", "看看"})
+# Said by someone reporting trouble; a bare "麻烦你们…" or a "周末" in such a message does not make it a task.
+_REPORT_VERBS = ("反映", "投诉", "报修", "求助", "举报")
+# A question anywhere: a question mark, a clause ending in 吗/呢/没, or "修不修", "有没有".
+_ASK_RE = re.compile(r"[?]|[吗呢么嘛没](?:有)?(?=\s?(?:[,.!;:~…。]|$))|(\w)[不没]\1")
+_AGAIN = ("又", "再次", "还是", "还在", "仍然", "依然")
+_ADVICE_MAX_SCORE = 3.0
 
 
 @dataclass(frozen=True)
@@ -105,16 +111,23 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
         return Intent("report", ("有危险情况: " + "、".join(dangers),), tuple(dangers))
 
     score, task_words = task_score(signals, lexicon, notice, deadline_found, deadline_marked)
-    if score >= _TASK_THRESHOLD:
+    reporting = (not notice and category_score > 0 and signals.has("problem")
+                 and any(w in signals.words("request") for w in _REPORT_VERBS))
+    if score >= _TASK_THRESHOLD + (1 if reporting else 0):
         return Intent("task", (f"派活/通知的说法 (得分 {score}): " + "、".join(task_words),), tuple(task_words))
 
     problems = signals.words("problem")
+    real_problems = [p for p in problems if p not in _INTENSIFIERS]
     requests = signals.words("request")
+    asks = bool(_ASK_RE.search(text))
     earlier = signals.words("query", "earlier")
     status = signals.words("query", "status")
     weak_status = signals.words("query", "weak_status")
-    if status or (weak_status and earlier):
-        words = tuple(earlier[:1] + (status or weak_status)[:1])
+    acts = [m.group(0) for p in lexicon.query_act_patterns for m in [p.search(text)] if m]
+    # "我上次报的漏水又漏了": something new has gone wrong, it is a report again, not a question about the old one.
+    again = bool(real_problems) and any(w in text for w in _AGAIN)
+    if status or (weak_status and (earlier or acts)) or (acts and asks and not again and not dangers):
+        words = tuple((acts or earlier)[:1] + (status or weak_status)[:1])
         return Intent("query", ("问先前所报事情的进度: " + "、".join(words),), words)
 
     visit = [m.group(0) for p in lexicon.visit_patterns for m in [p.search(text)] if m and not _wished(text, m.start())]
@@ -134,16 +147,33 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
     resolved = signals.words("chitchat", "resolved")
     if resolved and not _new_problem_after_contrast(signals):
         return Intent("chitchat", ("事情已经解决: " + resolved[0],), tuple(resolved[:1]))
-    if thanks and not problems:
+    past = signals.words("chitchat", "past")
+    present = signals.has("chitchat", "present")
+    if thanks and (not real_problems or (past or earlier) and not present and not _asks_for_something(requests)):
         return Intent("chitchat", ("道谢: " + thanks[0],), tuple(thanks[:1]))
+    # "有人知道附近哪有修电动车的吗": asking the neighbours, not the community.
+    neighbours = signals.words("chitchat", "ask_neighbours")
+    if neighbours and not real_problems:
+        return Intent("chitchat", ("问邻居: " + neighbours[0],), tuple(neighbours[:1]))
+    # "天冷了, 大家注意保暖": advice to everyone, not a trouble of one's own.
+    advice = signals.words("chitchat", "advice")
+    if advice and category_score < _ADVICE_MAX_SCORE and not _asks_for_something(requests):
+        return Intent("chitchat", ("提醒大家: " + advice[0],), tuple(advice[:1]))
+    # "上周五那次停电是供电局检修": talk about something over and done with.
+    if past and not present and not _asks_for_something(requests):
+        return Intent("chitchat", ("说的是过去的事: " + past[0],), tuple(past[:1]))
 
     if category_score and (problems or requests):
         words = tuple((problems + requests)[:3])
         return Intent("report", ("反映问题或求助: " + "、".join(words),), words)
-    if any(p not in _INTENSIFIERS for p in problems) and requests:
+    if real_problems and requests:
         words = tuple((problems + requests)[:3])
         return Intent("report", ("反映问题或求助: " + "、".join(words),), words)
     return Intent("chitchat", ("没有要处理的事",), ())
+
+
+def _asks_for_something(requests: list[str]) -> bool:
+    return any(r not in _IDLE_REQUESTS for r in requests)
 
 
 def _wished(text: str, start: int) -> bool:

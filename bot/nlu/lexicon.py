@@ -6,7 +6,7 @@ import os
 import re
 import threading
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,9 @@ from bot.nlu.normalize import normalize
 DATA_DIR = Path(__file__).with_name("data")
 KEYWORDS_FILE = DATA_DIR / "keywords.toml"
 USERDICT_FILE = DATA_DIR / "userdict.txt"
-_WEIGHTS = {"decisive": 5.0, "strong": 3.0, "keywords": 1.0, "weak": 0.5}
+# "能修不", "上班不": a yes/no question said the northern way, the same as "能修吗".
+_FINAL_BU_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![也就才都还并绝决])不(?=\s?(?:[,.!?;:~…]|$))")
+_WEIGHTS = {"decisive": 8.0, "strong": 3.0, "keywords": 1.0, "weak": 0.5}
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
@@ -70,6 +72,20 @@ class Lexicon:
     ack_words: tuple[str, ...]
     ack_filler: tuple[str, ...]
     topic_weak_heads: frozenset[str]
+    # Colloquial, dialect and mistyped spellings → the words the lists use ("咋" → "怎么", "暖器" → "暖气").
+    aliases: dict[str, str] = field(default_factory=dict)
+    alias_re: re.Pattern[str] | None = None
+    urgent_patterns: tuple[re.Pattern[str], ...] = ()
+    # "上次报的…", "之前反映的…": a message about something reported earlier.
+    query_act_patterns: tuple[re.Pattern[str], ...] = ()
+
+    def canonical(self, text: str) -> str:
+        """Normalised text with colloquial spellings replaced, and a clause-final "不" read as a question."""
+        if self.alias_re is not None and not text.isascii():
+            text = self.alias_re.sub(lambda m: self.aliases[m.group(0)], text)
+        if "不" in text:
+            text = _FINAL_BU_RE.sub("吗", text)
+        return text
 
     @classmethod
     def load(cls, extra: Path | None = None) -> Lexicon:
@@ -95,11 +111,21 @@ class Lexicon:
     @classmethod
     def _build(cls, data: dict[str, Any]) -> Lexicon:
         roles: dict[str, list[Role]] = {}
+        aliases = {normalize(k.strip()): normalize(v.strip())
+                   for k, v in data.get("aliases", {}).items() if isinstance(v, str) and k.strip()}
+        alias_re = None
+        if aliases:
+            keys = sorted(aliases, key=len, reverse=True)
+            first = "".join(sorted({re.escape(k[0]) for k in keys}))
+            alias_re = re.compile(f"(?=[{first}])(?:" + "|".join(map(re.escape, keys)) + ")")
+
+        def canon(word: str) -> str:
+            return alias_re.sub(lambda m: aliases[m.group(0)], word) if alias_re is not None else word
 
         def add(words: list[str], role: Role) -> None:
             for word in words:
                 # Keywords are read the way messages are: "四点半学校" must meet "4点半学校".
-                word = normalize(word.strip()).lower() if word.strip() else ""
+                word = canon(normalize(word.strip())).lower() if word.strip() else ""
                 if word:
                     roles.setdefault(word, []).append(role)
 
@@ -109,6 +135,8 @@ class Lexicon:
         urgent = data.get("urgent", {})
         add(urgent.get("keywords", []), Role("urgent"))
         add(urgent.get("calm", []), Role("calm"))
+        # Phrases that hold a trouble word without meaning it: "手机快没电了", "美坏了", "笑死了".
+        add(data.get("ignore", {}).get("phrases", []), Role("ignore"))
         signals = data.get("signals", {})
         add(signals.get("problem", []), Role("problem"))
         add(signals.get("request", []), Role("request"))
@@ -117,10 +145,11 @@ class Lexicon:
         for key in ("addressee", "header", "verbs"):
             add(task.get(key, []), Role("task", key))
         query = intents.get("query", {})
-        for key in ("earlier", "status", "weak_status"):
+        for key in ("earlier", "status", "weak_status", "question"):
             add(query.get(key, []), Role("query", key))
         chat = intents.get("chitchat", {})
-        for key in ("thanks", "resolved", "greeting", "contrast", "sharing", "positive"):
+        for key in ("thanks", "resolved", "greeting", "contrast", "sharing", "positive", "ask_neighbours", "advice",
+                    "past", "present"):
             add(chat.get(key, []), Role("chitchat", key))
         topics = data.get("topics", {})
         add(topics.get("heads", []), Role("topic"))
@@ -138,6 +167,10 @@ class Lexicon:
             ack_words=_longest_first(ack.get("words", [])),
             ack_filler=_longest_first(ack.get("filler", [])),
             topic_weak_heads=frozenset(normalize(w) for w in topics.get("weak_heads", [])),
+            aliases=aliases,
+            alias_re=alias_re,
+            urgent_patterns=_compile(urgent.get("patterns", [])),
+            query_act_patterns=_compile(query.get("act_patterns", [])),
         )
 
 
@@ -155,6 +188,9 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], path: Path) -> None:
         if code not in CATEGORY_LABELS:
             known = "、".join(CATEGORY_LABELS)
             raise ValueError(f"关键词文件 {path} 里的类别 {code!r} 不存在; 可用的类别代码: {known}")
+    aliases = extra.pop("aliases", None)
+    if isinstance(aliases, dict):
+        base.setdefault("aliases", {}).update({k: v for k, v in aliases.items() if isinstance(v, str)})
     _merge_lists(base, extra)
 
 

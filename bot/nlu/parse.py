@@ -66,7 +66,7 @@ def _parse(text: str, now: datetime, lexicon: Lexicon) -> Parsed:
     raw = text[:MAX_CHARS]
     mentions = tuple(dict.fromkeys(_MENTION_RE.findall(raw)))
     stripped = _URL_RE.sub(" ", _MENTION_RE.sub(" ", raw))
-    norm = normalize(stripped)
+    norm = lexicon.canonical(normalize(stripped))
     explain: list[str] = [f"规范化: {norm}"] if norm != raw else []
 
     signals = scan(norm, lexicon)
@@ -76,7 +76,7 @@ def _parse(text: str, now: datetime, lexicon: Lexicon) -> Parsed:
     could_be_task = signals.has("task") or any(p.search(norm) for p in lexicon.task_patterns)
     deadline = find_deadline(norm, now, notice) if could_be_task else None
     scores = score_categories(signals)
-    dangers = danger_words(signals)
+    dangers = danger_words(signals, lexicon.urgent_patterns)
     intent = classify(signals, lexicon, category_score=max((w for w, _ in scores.values()), default=0.0), dangers=dangers,
                       notice=notice, deadline_found=deadline is not None,
                       deadline_marked=bool(deadline and deadline.marked), place_phrase=place.phrase)

@@ -8,7 +8,14 @@ from bot.nlu.lexicon import Lexicon, Role, tokenizer
 
 # Phrases that mark how something is said ("处理了没", "请各", "谢谢") span several words; they match as text.
 # Content words (categories, dangers, problems, topics) must agree with the segmentation.
-PHRASE_KINDS = frozenset({"task", "query", "chitchat", "request", "calm", "sharing"})
+PHRASE_KINDS = frozenset({"task", "query", "chitchat", "request", "calm", "sharing", "ignore"})
+# Before a trouble word these deny it ("没坏", "不漏了"); trouble words that are themselves negative ("不热",
+# "没水") are kept.
+_NEGATORS = ("不", "没", "无")
+_NEGATIVE_STARTS = ("不", "没", "无", "别", "未")
+# In the clause of "要是电梯再坏…", "万一漏水…" nothing has happened yet.
+_HYPOTHETICALS = ("要是", "如果", "万一", "假如", "假设", "一旦", "以防", "防止", "预防", "以免", "免得", "要不然", "不然")
+_CLAUSE_MARKS = frozenset(",.!?;:~… 。、")
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ def scan(text: str, lexicon: Lexicon) -> Signals:
                     agrees = _agrees(i, j, length, starts, ends)
                 if agrees:
                     found.append(Hit(word, i, j, role))
-    hits = tuple(_drop_inner_urgent(found))
+    hits = tuple(_drop_denied(text, _drop_ignored(_drop_inner_urgent(found))))
     by_role: dict[tuple[str, str | None], list[Hit]] = {}
     for hit in hits:
         by_role.setdefault((hit.role.kind, None), []).append(hit)
@@ -100,3 +107,36 @@ def _drop_inner_urgent(hits: list[Hit]) -> list[Hit]:
     spans = {(h.start, h.end) for h in hits if h.word not in urgent_words}
     return [h for h in hits if h.role.kind != "urgent"
             or not any(s <= h.start and h.end <= e and e - s > h.end - h.start for s, e in spans)]
+
+
+def _drop_ignored(hits: list[Hit]) -> list[Hit]:
+    # "手机快没电了" holds 没电, "美坏了" holds 坏了: those are not troubles.
+    spans = [(h.start, h.end) for h in hits if h.role.kind == "ignore"]
+    if not spans:
+        return hits
+    return [h for h in hits if h.role.kind == "ignore" or not any(s <= h.start and h.end <= e for s, e in spans)]
+
+
+def _drop_denied(text: str, hits: list[Hit]) -> list[Hit]:
+    """Trouble words that are denied ("没坏", "不漏了") or only imagined ("要是再停水") are not troubles."""
+    out = []
+    for h in hits:
+        if h.role.kind == "problem" and (_denied(text, h) or _imagined(text, h.start)):
+            continue
+        out.append(h)
+    return out
+
+
+def _denied(text: str, hit: Hit) -> bool:
+    if hit.word.startswith(_NEGATIVE_STARTS):
+        return False
+    before = text[max(0, hit.start - 2):hit.start]
+    return before.endswith(_NEGATORS) or before in ("没有", "不再", "并没", "不会")
+
+
+def _imagined(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and start - i <= 16 and text[i] not in _CLAUSE_MARKS:
+        i -= 1
+    clause = text[i + 1:start]
+    return any(h in clause for h in _HYPOTHETICALS)

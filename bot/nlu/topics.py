@@ -13,9 +13,12 @@ _STOP = frozenset("""
 今天 明天 后天 大后天 今晚 明早 上午 下午 中午 晚上 前 之前 以前 底 月底 年底 周 本周 下周 点 半 号 日 月 年
 完成 上报 提交 开展 收齐 交 报 发 做 填 填写 开始 进行 组织 配合 帮忙 麻烦 务必 注意 要 需要 做好 关于 因 起 即日起
 通知 公告 温馨提示 接 街道 重要 截止 时间 抓紧 必须 至少 每人 每户 一次 户 人 位 份
+交齐 交回 上交 报送 填报 收回 回收 发给 发到 转发 贴到 拍照 拍 更新 统计 核对 摸 一下 上来 上去 我 您 你
 """.split())
+# "80岁以上老人": a number is part of the topic when a measure word follows it.
+_COUNTED = frozenset({"岁", "周岁", "户", "人", "位"})
 _PUNCT_RE = re.compile(r"^[\W\d_]+$")
-_MAX_LEFT = 3
+_MAX_LEFT = 4
 _MAX_CHARS = 12
 
 
@@ -36,11 +39,25 @@ def find_topic(signals: Signals, lexicon: Lexicon) -> str | None:
         if idx is None:
             continue
         first = idx
-        while first > 0 and idx - first < _MAX_LEFT and _modifier(tokens[first - 1]):
-            first -= 1
+        skip = -1  # the token index of a "的" left out of the phrase
+        while first > 0 and idx - first - (skip >= 0) < _MAX_LEFT:
+            before = tokens[first - 1]
+            if _modifier(before) or (before.isdigit() and tokens[first] in _COUNTED):
+                first -= 1
+            elif before == "的" and skip < 0 and first > 1 and _modifier(tokens[first - 2]):
+                # "加装电梯的签名", "燃气安全的视频": the topic reads without its "的"
+                skip = first - 1
+                first -= 2
+            else:
+                break
         phrase_start = min(starts[first], hit.start)
         last_end = max(hit.end, starts[idx] + len(tokens[idx]))
-        phrase = signals.text[phrase_start:last_end][-_MAX_CHARS:]
+        text = signals.text
+        if skip >= 0:
+            phrase = text[phrase_start:starts[skip]] + text[starts[skip] + 1:last_end]
+        else:
+            phrase = text[phrase_start:last_end]
+        phrase = phrase[-_MAX_CHARS:]
         strength = 0 if hit.word in lexicon.topic_weak_heads else 1
         candidate = (strength, len(phrase), phrase)
         if best is None or candidate[:2] > best[:2]:

@@ -8,13 +8,12 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import Grid, Person
 from bot.incoming import Incoming
-from bot.messages import text_message
+from bot.messages import document_message, photo_message, text_message
 from bot.nlu import CATEGORY_LABELS
 from bot.tasks import chart, render
 from bot.tasks.common import is_staff, month_start, staff_grids, week_start
 from bot.tasks.digest import DIGEST_GRACE, DigestSettings, digest_text, period_label, week_before
 from bot.tasks.export import build_workbook, read_export
-from bot.messages import document_message, photo_message
 from bot.tasks.stats import (RATING_LABELS, STATUS_ORDER, TicketNumbers, place_rates, responder_rates,
                              task_totals, ticket_numbers)
 from bot.texts import e, not_linked
