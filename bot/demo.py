@@ -101,6 +101,8 @@ class Demo:
                     await self.pg.say(self.who, line, where=self._where_obj())
         except (ValueError, KeyError, LookupError, AssertionError) as exc:
             self.say(f"  (演示提示: {exc})")
+        # Cards are edited a few seconds after a change (edits are bundled): show them too.
+        await self.pg.settle(within=5)
         self._show_output()
         return True
 

@@ -156,15 +156,19 @@ class Playground:
 
     # -- acting and waiting ----------------------------------------------------------------
 
-    async def settle(self) -> None:
-        """Wait until the bot has handled every update and sent everything that is due."""
-        for _ in range(200):
+    async def settle(self, within: float = 0.0) -> None:
+        """Wait until the bot has handled every update and sent everything due now.
+
+        With `within`, also what falls due in that many seconds (debounced card edits).
+        """
+        deadline = time.monotonic() + within + 15
+        while time.monotonic() < deadline:
             await self.fake.settle(quiet=0.05, timeout=10)
             async with self.services.store.read() as r:
-                due = await r.outbox.due(limit=1)
-            if not due:
+                next_due = await r.outbox.next_due_at()
+            if next_due is None or next_due > self.clock.now + timedelta(seconds=within):
                 return
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.05)
         raise TimeoutError("the outbox did not drain")
 
     def mark(self) -> int:

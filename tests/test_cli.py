@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -16,10 +18,11 @@ def run(*args: str, env: dict | None = None, cwd: Path = ROOT, stdin: str | None
                           capture_output=True, text=True, timeout=120)
 
 
-def test_demo_script_replays_the_expected_conversation():
-    result = run("demo", "--script", "tests/demo/basic.txt")
+@pytest.mark.parametrize("script", ["basic", "tasks"])
+def test_demo_script_replays_the_expected_conversation(script):
+    result = run("demo", "--script", f"tests/demo/{script}.txt")
     assert result.returncode == 0, result.stderr
-    expected = (ROOT / "tests/demo/basic.expected.txt").read_text(encoding="utf-8")
+    expected = (ROOT / f"tests/demo/{script}.expected.txt").read_text(encoding="utf-8")
     assert result.stdout == expected
 
 
