@@ -5,6 +5,7 @@ import re
 
 from bot import texts
 from bot.incoming import Incoming
+from bot.menus import personal_menu
 from bot.messages import REMOVE_KEYBOARD, reply_keyboard, text_message
 from bot.roles import Role
 from bot.tickets.service import TicketDesk
@@ -64,7 +65,12 @@ class Accounts:
                 await tx.people.link(person_id, msg.user_id)
                 person = await tx.people.get(person_id)
                 reply = text_message(msg.chat_id, texts.linked(person), keyboard=REMOVE_KEYBOARD)
+                await self._menu(tx, person)
         await tx.outbox.enqueue(reply)
+
+    async def _menu(self, tx: Tx, person) -> None:
+        if (menu := personal_menu(person)) is not None:
+            await tx.outbox.enqueue(menu)
 
     async def contact(self, msg: Incoming) -> None:
         async with self._store.tx(msg.update_id) as tx:
@@ -92,6 +98,7 @@ class Accounts:
             await tx.outbox.enqueue(
                 text_message(msg.chat_id, texts.linked(person), keyboard=REMOVE_KEYBOARD)
             )
+            await self._menu(tx, person)
 
     async def whoami(self, msg: Incoming) -> None:
         async with self._store.tx(msg.update_id) as tx:

@@ -11,34 +11,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot import menus
 from handlers import buttons, commands, errors, messages, tasks
-
-PRIVATE_COMMANDS = [
-    BotCommand("start", "开始 / 确认身份"),
-    BotCommand("my", "我报的事和进展"),
-    BotCommand("mine", "待我处理的诉求"),
-    BotCommand("ticket", "查看某个诉求: /ticket 编号"),
-    BotCommand("whoami", "我的身份"),
-    BotCommand("contacts", "一线工作清单: 找对人"),
-    BotCommand("failures", "网格员: 没发出去的消息"),
-    BotCommand("task", "网格员: 发任务到网格群"),
-    BotCommand("notice", "网格员: 发通知到网格群"),
-    BotCommand("stats", "网格员: 本周本月统计"),
-    BotCommand("export", "网格员: 导出台账 (XLSX)"),
-    BotCommand("points", "本月积分榜"),
-    BotCommand("help", "我能做什么"),
-]
-GROUP_COMMANDS = [
-    BotCommand("contacts", "本网格一线工作清单"),
-    BotCommand("whoami", "我的身份"),
-    BotCommand("bind", "网格员: 把本群绑定到网格"),
-    BotCommand("task", "网格员: 发任务, 例如 /task 收齐问卷 明天下午4点前"),
-    BotCommand("notice", "网格员: 发通知, 大家点收到"),
-    BotCommand("stats", "网格员: 本周本月统计"),
-    BotCommand("points", "本月积分榜"),
-    BotCommand("help", "我能做什么"),
-]
-
 
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
@@ -80,8 +54,12 @@ def register(app: Application) -> None:
     app.add_error_handler(errors.on_error)
 
 
+def _commands(menu: menus.Menu) -> list[BotCommand]:
+    return [BotCommand(command, description) for command, description in menu]
+
+
 async def publish_commands(app: Application) -> None:
-    """The command menu Telegram shows, with Chinese descriptions."""
-    await app.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
-    await app.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
-    await app.bot.set_my_commands(PRIVATE_COMMANDS)
+    """The command menus Telegram shows, with Chinese descriptions; staff get theirs on linking."""
+    await app.bot.set_my_commands(_commands(menus.RESIDENT_MENU), scope=BotCommandScopeAllPrivateChats())
+    await app.bot.set_my_commands(_commands(menus.GROUP_MENU), scope=BotCommandScopeAllGroupChats())
+    await app.bot.set_my_commands(_commands(menus.RESIDENT_MENU))

@@ -94,3 +94,14 @@ async def test_the_command_menu_is_registered_in_chinese(pg):
     group = {c["command"]: c["description"] for c in pg.fake.commands("all_group_chats")}
     assert private["whoami"] == "我的身份"
     assert "bind" in group and "bind" not in private
+    assert "task" not in private  # residents see a short menu
+
+
+async def test_a_grid_worker_who_links_gets_the_working_menu_and_a_resident_does_not(fresh):
+    await fresh.say("祝兰红", "/start")
+    await fresh.share_phone("祝兰红")
+    await fresh.say("宋玉兰", "/start")
+    await fresh.share_phone("宋玉兰")
+    own = fresh.fake.commands({"type": "chat", "chat_id": fresh.user("祝兰红").id})
+    assert {"mine", "task", "stats", "export"} <= {c["command"] for c in own}
+    assert fresh.fake.commands({"type": "chat", "chat_id": fresh.user("宋玉兰").id}) == []

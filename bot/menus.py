@@ -1,0 +1,55 @@
+"""The command menus Telegram shows: short for residents, fuller for those who work the grid."""
+from __future__ import annotations
+
+from bot.domain import Person
+from bot.messages import Outgoing
+from bot.roles import Role
+
+Menu = list[tuple[str, str]]
+
+RESIDENT_MENU: Menu = [
+    ("start", "开始 / 确认身份"),
+    ("my", "我报的事和进展"),
+    ("contacts", "一线工作清单: 找对人"),
+    ("whoami", "我的身份"),
+    ("help", "我能做什么"),
+]
+
+STAFF_MENU: Menu = [
+    ("mine", "待我处理的诉求"),
+    ("ticket", "查看某个诉求: /ticket 编号"),
+    ("task", "发任务到网格群"),
+    ("notice", "发通知到网格群"),
+    ("stats", "本周本月统计"),
+    ("export", "导出台账 (XLSX)"),
+    ("points", "本月积分榜"),
+    ("failures", "没发出去的消息"),
+    ("my", "我报的事和进展"),
+    ("contacts", "一线工作清单"),
+    ("whoami", "我的身份"),
+    ("help", "我能做什么"),
+]
+
+GROUP_MENU: Menu = [
+    ("contacts", "本网格一线工作清单"),
+    ("whoami", "我的身份"),
+    ("bind", "网格员: 把本群绑定到网格"),
+    ("task", "网格员: 发任务, 例如 /task 收齐问卷 明天下午4点前"),
+    ("notice", "网格员: 发通知, 大家点收到"),
+    ("stats", "网格员: 本周本月统计"),
+    ("points", "本月积分榜"),
+    ("help", "我能做什么"),
+]
+
+# Roles whose private chat shows the fuller menu.
+_WORKING = {Role.ADMIN, Role.GRID_WORKER, Role.HEALTH, Role.LEGAL, Role.POLICE, Role.PROPERTY}
+
+
+def personal_menu(person: Person) -> Outgoing | None:
+    """The fuller menu for one person's private chat, or None if the default one fits them."""
+    if person.telegram_id is None or not any(a.role in _WORKING for a in person.roles):
+        return None
+    commands = [{"command": c, "description": d} for c, d in STAFF_MENU]
+    scope = {"type": "chat", "chat_id": person.telegram_id}
+    return Outgoing(person.telegram_id, "setMyCommands", {"commands": commands, "scope": scope},
+                    ref=f"menu:{person.telegram_id}:{len(STAFF_MENU)}")
