@@ -112,6 +112,10 @@ class Chat:
             workers += await tx.people.holding(Role.GRID_WORKER, person.community_id, grid_id)
         await tx.outbox.enqueue(text_message(msg.chat_id, texts.your_grid_worker(workers)))
 
+    async def unknown_command(self, msg: Incoming) -> None:
+        async with self._store.tx(msg.update_id) as tx:
+            await tx.outbox.enqueue(text_message(msg.chat_id, texts.unknown_command()))
+
     # -- residents who are not in the roster ------------------------------------------------
 
     async def _stranger(self, tx: Tx, msg: Incoming) -> None:
@@ -123,6 +127,11 @@ class Chat:
         parsed = self.understand(msg.text, tx) if msg.text else None
         state, data = await tx.chat_states.get(msg.user_id)
         if parsed is not None and parsed.intent == "report":
+            if parsed.urgent or parsed.building:
+                # Danger, or a place we can route by, does not wait for a registration.
+                if await self._desk.report(tx, msg, parsed, None, None) is not None:
+                    await tx.outbox.enqueue(text_message(msg.chat_id, texts.ask_address_later()))
+                    return
             data = dict(data) if state == "address" else {}
             data["pending"] = {"text": msg.text, "message_id": msg.message_id}
             await tx.chat_states.set(msg.user_id, "address", data)

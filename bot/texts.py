@@ -42,6 +42,14 @@ def ask_address_first() -> str:
     return "收到, 我先记下了。请告诉我您的住址, 例如「5栋2单元301」或「5-2-301」, 我马上帮您登记。"
 
 
+def ask_address_later() -> str:
+    return "方便的话, 再告诉我您的住址 (例如「5栋2单元301」), 以后报事就不用每次写了。"
+
+
+def unknown_command() -> str:
+    return "没有这个命令。发 /help 看看我能做什么, 有事也可以直接写给我。"
+
+
 def ask_address_again() -> str:
     return "好的, 请重新输入您的住址, 例如「5栋2单元301」。"
 

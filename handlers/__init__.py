@@ -50,6 +50,9 @@ def register(app: Application) -> None:
                | filters.Document.ALL) & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(private & content, messages.private_message))
     app.add_handler(MessageHandler(groups & content, messages.group_message))
+    # Registered last: only a command nothing above took gets this answer, and only in private.
+    app.add_handler(MessageHandler(private & filters.COMMAND & filters.UpdateType.MESSAGE,
+                                   messages.unknown_command))
 
     app.add_error_handler(errors.on_error)
 

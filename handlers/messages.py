@@ -32,3 +32,7 @@ async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await services(context).groups.migrated(
             update.update_id, message.chat.id, message.migrate_to_chat_id
         )
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).chat.unknown_command(incoming(update))

@@ -294,3 +294,19 @@ async def test_a_voice_message_and_a_location_right_after_a_report_reach_the_own
     detail = await pg.say("祝兰红", "/ticket 1")
     assert "补充材料: 语音" in detail[-1].text and "补充材料: 位置" in detail[-1].text
     assert sum("已记录" in (m.text or "") for m in pg.fake.sent(group)) == 1  # no chatter in the group
+
+
+async def test_danger_from_someone_the_bot_does_not_know_yet_is_acted_on_at_once(pg):
+    pg.newcomer("路过的人")
+    replies = await pg.say("路过的人", "5栋2单元楼道里好大的煤气味, 是不是漏气了")
+    texts = [m.text for m in replies]
+    assert any(t.startswith("已识别: 供暖燃气 · 5栋2单元") and "119" in t for t in texts)
+    assert "🚨" in card_for(pg, "孙立新").text
+    assert "紧急情况" in card_for(pg, "赵淑芬").text
+    assert "再告诉我您的住址" in texts[-1]
+
+
+async def test_an_unknown_command_in_private_gets_a_hint_and_in_a_group_silence(pg):
+    replies = await pg.say("李红", "/foo")
+    assert "没有这个命令" in replies[-1].text
+    assert await pg.say("李红", "/foo", where=pg.group()) == []
