@@ -89,6 +89,18 @@ def title_from(text: str, parsed: Parsed | None, phrase: str | None = None) -> s
     return (title or text.strip() or "任务")[:30]
 
 
+# "Done" said without saying what; counted only with a place or "我们" beside it (see group_message).
+_DONE = re.compile(r"(好了|弄好了|搞定了?|完成了|齐了|交了|交上去了|填完了|做完了|办完了|弄完了)[了啦!！。~]*\s*$")
+_OURS = re.compile(r"我们|咱们|我这边|我这儿|本单元|本栋")
+
+
+def _sounds_done(text: str, parsed: Parsed) -> bool:
+    """A short "done" about one's own unit or building, not "水管修好了" about a repair."""
+    if len(text) > 30 or not _DONE.search(text.strip()):
+        return False
+    return bool(parsed.unit or parsed.building or _OURS.search(text))
+
+
 _VISIT_WORDS = ("走访", "看望", "探望", "探访", "敲门", "入户", "上门")
 _VERBS = ("收齐", "交齐", "填完", "填好", "填写", "上报", "报上来", "提交", "收集", "统计", "排查", "发放", "发到",
           "签字", "走访", "看望", "通知到")
@@ -164,6 +176,14 @@ class TaskBoard:
             return True
         if intent == "ack":
             return await self.notices.in_group(tx, msg, person, None)
+        if intent == "chitchat" and person is not None and _sounds_done(msg.text, parsed):
+            # "我们三单元的也好了" says nothing of what is done: with a task open for this person
+            # in this group, that is the answer to it.
+            tasks = [t for t in await tx.tasks.open_in_chat(msg.chat_id, CLAIM_WINDOW)
+                     if any(x.person_id == person.id and x.done_at is None for x in await tx.tasks.targets(t.id))]
+            if tasks:
+                await self._claim(tx, msg, parsed, person, staff, tasks, how="words")
+                return True
         return False
 
     async def _reply(self, tx: Tx, msg: Incoming, parsed: Parsed, person: Person | None, grid: Grid,
@@ -532,6 +552,8 @@ class TaskBoard:
             if what != "due" and task.deadline and later >= task.deadline:
                 return "moot"
             return later
+        if what != "due" and await self._overtaken(tx, job, task):
+            return "superseded"
         targets = await tx.tasks.targets(task.id)
         missing = [t for t in targets if not t.done]
         if what == "due":
@@ -542,6 +564,14 @@ class TaskBoard:
             return "moot"
         await self._remind(tx, task, missing, key=f"{job.key}:sent")
         return "reminded"
+
+    async def _overtaken(self, tx: Tx, job: Job, task: Task) -> bool:
+        """A later reminder (or the deadline) is due too, as after downtime: say it once, not twice."""
+        for other in await tx.jobs.pending(TASK_JOB):
+            same = other.payload.get("task") == task.id and other.payload.get("version") == task.version
+            if same and other.id != job.id and job.due_at < other.due_at <= tx.now:
+                return True
+        return False
 
     async def _remind(self, tx: Tx, task: Task, missing: list[Target], key: str) -> None:
         people = {t.person_id: await tx.people.get(t.person_id) for t in missing if t.person_id}

@@ -274,3 +274,26 @@ async def test_people_with_a_username_are_mentioned_by_it(pg):
     reminder = pg.fake.sent(pg.group())[-1]
     assert "@zhenglijuan (2栋2单元)" in reminder.text
     assert mentioned(reminder) == [pg.user("吴建华").id]
+
+
+async def test_a_unit_head_saying_just_that_her_unit_is_done_completes_her_line(pg):
+    group = pg.group()
+    await pg.say("祝兰红", "请各单元长今天下午4点前把本单元的问卷收齐", where=group)
+    await pg.say("周秀英", "我们三单元的也好了", where=group)
+    await pg.say("李红", "谢谢祝姐, 水管修好了", where=group)  # about a repair, not the task
+    await pg.settle(within=5)
+    card = [m for m in pg.fake.sent(group) if "问卷" in (m.text or "")][0]
+    text = pg.fake.message(card.chat_id, card.message_id).text
+    assert "完成 1/5" in text and "✅ 1栋3单元 周秀英" in text
+
+
+async def test_after_downtime_the_missed_reminders_are_said_once(pg):
+    pg.clock.now = pg.clock.now.replace(hour=1, minute=30)  # 09:30 in Shanghai
+    group = pg.group()
+    await pg.say("祝兰红", "请各单元长今天下午4点前把本单元的问卷收齐", where=group)
+    await pg.stop_bot()
+    pg.clock.advance(hours=6)  # 15:30: both the halfway and the one-hour reminder are due
+    await pg.start_bot()
+    await pg.services.jobs.run_due()
+    await pg.settle()
+    assert sum("⏰" in (m.text or "") for m in pg.fake.sent(group)) == 1
