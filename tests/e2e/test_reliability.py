@@ -49,3 +49,25 @@ async def test_group_flood_control_is_respected_and_nothing_is_dropped(pg):
     await pg.settle()
     assert not [c for c in pg.fake.calls() if c.status == 429]
     assert sum("已记录" in (m.text or "") for m in pg.fake.sent(group)) == 3
+
+
+async def test_names_and_texts_with_html_characters_arrive_as_written(pg):
+    tricky = "<b>小王</b> & 李"
+    pg.newcomer(tricky)
+    pg.fake.add_member(pg.group(), pg.user(tricky))
+    text = "2栋1单元楼道灯坏了 <危险> & 很黑"
+    replies = await pg.say(tricky, text, where=pg.group())
+    assert replies[0].text.startswith("已记录 #1")
+    card = [m for m in pg.inbox("祝兰红") if "报告人" in (m.text or "")][-1]
+    assert f"报告人: {tricky}" in card.text and text in card.text
+    assert not [c for c in pg.fake.calls() if c.status == 400]
+
+
+async def test_a_task_and_a_notice_with_html_characters_are_posted(pg):
+    group = pg.group()
+    await pg.say("祝兰红", "请各单元长今天下午4点前把<问卷&签名>收齐", where=group)
+    await pg.say("祝兰红", "通知: 明天停水 <9点-12点> & 请储水", where=group)
+    await pg.say("李红", "1单元<问卷&签名>收齐了", where=group)
+    await pg.settle(within=5)
+    assert not [c for c in pg.fake.calls() if c.status == 400]
+    assert any("<问卷&签名>" in (m.text or "") or "问卷" in (m.text or "") for m in pg.fake.sent(group))
