@@ -310,3 +310,13 @@ async def test_an_unknown_command_in_private_gets_a_hint_and_in_a_group_silence(
     replies = await pg.say("李红", "/foo")
     assert "没有这个命令" in replies[-1].text
     assert await pg.say("李红", "/foo", where=pg.group()) == []
+
+
+async def test_a_report_delivered_twice_makes_one_ticket(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    pg.fake.redeliver(max(pg.fake.world.updates))
+    await pg.settle()
+    assert sum("已记录" in (m.text or "") for m in pg.fake.sent(pg.group())) == 1
+    assert sum("报告人" in (m.text or "") for m in pg.inbox("祝兰红")) == 1
+    async with pg.services.store.read() as r:
+        assert await r.tickets.count_by_status() == {"open": 1}
