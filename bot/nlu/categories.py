@@ -43,14 +43,15 @@ def best_category(scores: dict[str, tuple[float, int]]) -> str | None:
     return max(scores, key=lambda code: (scores[code][0], -scores[code][1], -_ORDER.get(code, len(_ORDER))))
 
 
-def danger_words(signals: Signals, patterns: tuple[re.Pattern[str], ...] = ()) -> list[str]:
+def danger_words(signals: Signals, patterns: tuple[re.Pattern[str], ...] = (),
+                 any_of: re.Pattern[str] | None = None) -> list[str]:
     """Words of a danger happening now, unless the message calms it (演练, 虚惊一场, 已经灭了)."""
     if signals.has("calm"):
         return []
     text = signals.text
     words: list[str] = []
     spans = [(hit.word, hit.start) for hit in signals.of("urgent")]
-    if patterns:
+    if patterns and (any_of is None or any_of.search(text)):
         spans += [(m.group(0), m.start()) for p in patterns for m in [p.search(text)] if m]
     for word, start in spans:
         before = text[max(0, start - 4):start]

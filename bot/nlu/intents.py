@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.signals import Signals
+from bot.nlu.signals import Signals, imagined
 
 _TASK_THRESHOLD = 3
 _HEADER_RE = re.compile(r"^\W{0,2}")
@@ -25,6 +25,7 @@ _IDLE_REQUESTS = frozenset({"吗", "?", "有什么", "有没有", "怎么", "多
 _REPORT_VERBS = ("反映", "投诉", "报修", "求助", "举报")
 # A question anywhere: a question mark, a clause ending in 吗/呢/没, or "修不修", "有没有".
 _ASK_RE = re.compile(r"[?]|[吗呢么嘛没](?:有)?(?=\s?(?:[,.!;:~…。]|$))|(\w)[不没]\1")
+_INTERROGATIVE_RE = re.compile(r"什么时候|怎么|多久|几点|哪天|为什么|什么情况|到哪|谁")
 _AGAIN = ("又", "再次", "还是", "还在", "仍然", "依然")
 _ADVICE_MAX_SCORE = 3.0
 
@@ -56,6 +57,8 @@ def is_ack(text: str, lexicon: Lexicon, place_phrase: str | None, signals: Signa
         rest = rest.replace(place_phrase.lower(), " ", 1)
     if rest.strip() == "1":
         return True
+    if lexicon.ack_any is not None and not lexicon.ack_any.search(rest):
+        return False
     core = False
     for word in lexicon.ack_words:
         if word == "1":
@@ -117,24 +120,26 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
         return Intent("task", (f"派活/通知的说法 (得分 {score}): " + "、".join(task_words),), tuple(task_words))
 
     problems = signals.words("problem")
+    if lexicon.problem_any is not None:
+        problems += _troubles_said(lexicon.problem_any, text, signals)
     real_problems = [p for p in problems if p not in _INTENSIFIERS]
     requests = signals.words("request")
-    asks = bool(_ASK_RE.search(text))
+    asks = bool(_ASK_RE.search(text) or _INTERROGATIVE_RE.search(text))
     earlier = signals.words("query", "earlier")
     status = signals.words("query", "status")
     weak_status = signals.words("query", "weak_status")
-    acts = [m.group(0) for p in lexicon.query_act_patterns for m in [p.search(text)] if m]
+    acts = _matches(lexicon.query_act_patterns, lexicon.query_act_any, text)
     # "我上次报的漏水又漏了": something new has gone wrong, it is a report again, not a question about the old one.
     again = bool(real_problems) and any(w in text for w in _AGAIN)
     if status or (weak_status and (earlier or acts)) or (acts and asks and not again and not dangers):
         words = tuple((acts or earlier)[:1] + (status or weak_status)[:1])
         return Intent("query", ("问先前所报事情的进度: " + "、".join(words),), words)
 
-    visit = [m.group(0) for p in lexicon.visit_patterns for m in [p.search(text)] if m and not _wished(text, m.start())]
+    visit = [m.group(0) for m in _found(lexicon.visit_patterns, lexicon.visit_any, text) if not _wished(text, m.start())]
     if visit and not (category_score and any(w in text for w in _VISIT_FINDING)):
         return Intent("visit", ("走访/看望的说法: " + "、".join(visit[:2]),), tuple(visit[:2]))
 
-    done = [m.group(0) for p in lexicon.completion_patterns for m in [p.search(text)] if m]
+    done = _matches(lexicon.completion_patterns, lexicon.completion_any, text)
     if done and not _QUESTION_RE.search(text) and (
             signals.has("topic") or signals.has("task", "verbs") or len(text) <= _SHORT_DONE):
         topic_words = signals.words("topic")[:1]
@@ -170,6 +175,25 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
         words = tuple((problems + requests)[:3])
         return Intent("report", ("反映问题或求助: " + "、".join(words),), words)
     return Intent("chitchat", ("没有要处理的事",), ())
+
+
+def _troubles_said(pattern: re.Pattern[str], text: str, signals: Signals) -> list[str]:
+    # Only what is said as happening: "要是…不亮了" imagines it, and "不漏了" (a trouble word after 不) is fixed.
+    found = []
+    for m in pattern.finditer(text):
+        if not imagined(text, m.start()):
+            found.append(m.group(0))
+    return found
+
+
+def _found(patterns: tuple[re.Pattern[str], ...], any_of: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
+    if any_of is not None and not any_of.search(text):
+        return []
+    return [m for p in patterns for m in [p.search(text)] if m]
+
+
+def _matches(patterns: tuple[re.Pattern[str], ...], any_of: re.Pattern[str] | None, text: str) -> list[str]:
+    return [m.group(0) for m in _found(patterns, any_of, text)]
 
 
 def _asks_for_something(requests: list[str]) -> bool:

@@ -78,6 +78,17 @@ class Lexicon:
     urgent_patterns: tuple[re.Pattern[str], ...] = ()
     # "上次报的…", "之前反映的…": a message about something reported earlier.
     query_act_patterns: tuple[re.Pattern[str], ...] = ()
+    # The scan's index: lengths of the words of 2+ characters by their first two, longest first; 1-character words.
+    lengths_by_prefix: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    single_char_words: frozenset[str] = frozenset()
+    # One regex per pattern list, to tell quickly that none of its patterns is in a message.
+    ack_any: re.Pattern[str] | None = None
+    visit_any: re.Pattern[str] | None = None
+    completion_any: re.Pattern[str] | None = None
+    urgent_any: re.Pattern[str] | None = None
+    query_act_any: re.Pattern[str] | None = None
+    # Troubles said in ways no word list can hold: "臭死了", "一股…味", "没人管", "让人偷了", "不亮了".
+    problem_any: re.Pattern[str] | None = None
 
     def canonical(self, text: str) -> str:
         """Normalised text with colloquial spellings replaced, and a clause-final "不" read as a question."""
@@ -156,8 +167,11 @@ class Lexicon:
         ack = intents.get("ack", {})
 
         lengths: dict[str, set[int]] = {}
+        by_prefix: dict[str, set[int]] = {}
         for word in roles:
             lengths.setdefault(word[0], set()).add(len(word))
+            if len(word) > 1:
+                by_prefix.setdefault(word[:2], set()).add(len(word))
         return cls(
             roles={w: tuple(r) for w, r in roles.items()},
             lengths_by_first_char={c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()},
@@ -171,6 +185,14 @@ class Lexicon:
             alias_re=alias_re,
             urgent_patterns=_compile(urgent.get("patterns", [])),
             query_act_patterns=_compile(query.get("act_patterns", [])),
+            lengths_by_prefix={p: tuple(sorted(ls, reverse=True)) for p, ls in by_prefix.items()},
+            ack_any=_any([re.escape(w) for w in _longest_first(ack.get("words", []))]),
+            visit_any=_any(intents.get("visit", {}).get("patterns", [])),
+            completion_any=_any(intents.get("completion", {}).get("patterns", [])),
+            urgent_any=_any(urgent.get("patterns", [])),
+            query_act_any=_any(query.get("act_patterns", [])),
+            problem_any=_any(_compiled_sources(signals.get("problem_patterns", []))),
+            single_char_words=frozenset(w for w in roles if len(w) == 1),
         )
 
 
@@ -211,6 +233,16 @@ def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
         except re.error as exc:
             raise ValueError(f"关键词文件里的正则表达式 {pattern!r} 有误: {exc}") from exc
     return tuple(compiled)
+
+
+def _compiled_sources(patterns: list[str]) -> list[str]:
+    """The patterns, after checking each compiles (a bad one is named in the error)."""
+    return [p.pattern for p in _compile(patterns)]
+
+
+def _any(patterns: list[str]) -> re.Pattern[str] | None:
+    """All the patterns as one alternation (they were each checked by _compile), or None when there are none."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:

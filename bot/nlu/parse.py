@@ -76,7 +76,7 @@ def _parse(text: str, now: datetime, lexicon: Lexicon) -> Parsed:
     could_be_task = signals.has("task") or any(p.search(norm) for p in lexicon.task_patterns)
     deadline = find_deadline(norm, now, notice) if could_be_task else None
     scores = score_categories(signals)
-    dangers = danger_words(signals, lexicon.urgent_patterns)
+    dangers = danger_words(signals, lexicon.urgent_patterns, lexicon.urgent_any)
     intent = classify(signals, lexicon, category_score=max((w for w, _ in scores.values()), default=0.0), dangers=dangers,
                       notice=notice, deadline_found=deadline is not None,
                       deadline_marked=bool(deadline and deadline.marked), place_phrase=place.phrase)

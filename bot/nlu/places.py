@@ -24,6 +24,10 @@ _BARE_RE = re.compile(rf"{_NOT_DIGIT_BEFORE}{_COUNTING}(?<!第)(?<!超过)([0-9]
 _SERVICE_NUMBERS = frozenset({"110", "119", "120", "122", "114", "12345", "12315"})
 
 
+# Every place above holds a digit, or a letter before a building word ("B座"); most chat holds neither.
+_MAY_HOLD_PLACE_RE = re.compile(r"[0-9]|[a-zA-Z]\s?(?:号楼|楼栋|栋|幢|座|号院|#)")
+
+
 @dataclass(frozen=True)
 class Place:
     building: str | None = None
@@ -32,8 +36,13 @@ class Place:
     phrase: str | None = None  # the words it was read from, for --explain
 
 
+_NOWHERE = Place()
+
+
 def find_place(text: str) -> Place:
     """The first building, unit and room named in normalised text (digits already ASCII)."""
+    if not _MAY_HOLD_PLACE_RE.search(text):
+        return _NOWHERE
     m = _FULL_RE.search(text)
     if m:
         return Place(_num(m.group(1)), _num(m.group(2)), _num(m.group(3)), m.group(0))

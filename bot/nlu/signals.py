@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
 
 from bot.nlu.lexicon import Lexicon, Role, tokenizer
 
@@ -18,8 +20,8 @@ _HYPOTHETICALS = ("要是", "如果", "万一", "假如", "假设", "一旦", "�
 _CLAUSE_MARKS = frozenset(",.!?;:~… 。、")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One lexicon word found in the text (a tuple: there are many per message, and they are made fast)."""
     word: str
     start: int
     end: int
@@ -50,22 +52,19 @@ class Signals:
 def scan(text: str, lexicon: Lexicon) -> Signals:
     """The lexicon words in normalised text, with their roles."""
     tokens = tuple(tokenizer().lcut(text, HMM=False)) if text else ()
-    starts = [0] * len(text)
-    ends = [0] * len(text)
-    pos = 0
-    for token in tokens:
-        for i in range(pos, pos + len(token)):
-            starts[i], ends[i] = pos, pos + len(token)
-        pos += len(token)
+    bounds = set(accumulate(map(len, tokens), initial=0))  # where jieba's words start and end
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = text
     found: list[Hit] = []
     roles = lexicon.roles
-    for i, ch in enumerate(lowered):
-        lengths = lexicon.lengths_by_first_char.get(ch)
-        if not lengths:
-            continue
+    by_prefix = lexicon.lengths_by_prefix
+    singles = lexicon.single_char_words
+    for i in range(len(lowered)):
+        # Words of two characters or more are looked up by their first two, then single characters.
+        lengths = by_prefix.get(lowered[i:i + 2], ())
+        if lowered[i] in singles:
+            lengths += (1,)
         for length in lengths:
             word = lowered[i:i + length]
             if len(word) != length or word not in roles:
@@ -77,7 +76,7 @@ def scan(text: str, lexicon: Lexicon) -> Signals:
                     found.append(Hit(word, i, j, role))
                     continue
                 if agrees is None:
-                    agrees = _agrees(i, j, length, starts, ends)
+                    agrees = _agrees(i, j, bounds)
                 if agrees:
                     found.append(Hit(word, i, j, role))
     hits = tuple(_drop_denied(text, _drop_ignored(_drop_inner_urgent(found))))
@@ -89,14 +88,14 @@ def scan(text: str, lexicon: Lexicon) -> Signals:
     return Signals(text, tokens, hits, {k: tuple(v) for k, v in by_role.items()})
 
 
-def _agrees(i: int, j: int, length: int, starts: list[int], ends: list[int]) -> bool:
+def _agrees(i: int, j: int, bounds: set[int]) -> bool:
     # "楼下水管" holds 下水 across two words (楼下|水管): not a hit. A hit inside one longer word is kept,
     # unless it is a single character ("水" in 水果).
-    if length == 1:
-        return starts[i] == i and ends[i] == j
-    start_ok = starts[i] == i or ends[i] >= j
-    end_ok = ends[j - 1] == j or starts[j - 1] <= i
-    return start_ok and end_ok
+    if i in bounds and j in bounds:
+        return True
+    if j - i == 1:
+        return False
+    return not any(b in bounds for b in range(i + 1, j))
 
 
 def _drop_inner_urgent(hits: list[Hit]) -> list[Hit]:
@@ -121,7 +120,7 @@ def _drop_denied(text: str, hits: list[Hit]) -> list[Hit]:
     """Trouble words that are denied ("没坏", "不漏了") or only imagined ("要是再停水") are not troubles."""
     out = []
     for h in hits:
-        if h.role.kind == "problem" and (_denied(text, h) or _imagined(text, h.start)):
+        if h.role.kind == "problem" and (_denied(text, h) or imagined(text, h.start)):
             continue
         out.append(h)
     return out
@@ -134,7 +133,8 @@ def _denied(text: str, hit: Hit) -> bool:
     return before.endswith(_NEGATORS) or before in ("没有", "不再", "并没", "不会")
 
 
-def _imagined(text: str, start: int) -> bool:
+def imagined(text: str, start: int) -> bool:
+    """Whether the clause before start imagines rather than tells ("要是电梯再坏", "万一漏水")."""
     i = start - 1
     while i >= 0 and start - i <= 16 and text[i] not in _CLAUSE_MARKS:
         i -= 1

@@ -14,11 +14,12 @@ _STOP = frozenset("""
 完成 上报 提交 开展 收齐 交 报 发 做 填 填写 开始 进行 组织 配合 帮忙 麻烦 务必 注意 要 需要 做好 关于 因 起 即日起
 通知 公告 温馨提示 接 街道 重要 截止 时间 抓紧 必须 至少 每人 每户 一次 户 人 位 份
 交齐 交回 上交 报送 填报 收回 回收 发给 发到 转发 贴到 拍照 拍 更新 统计 核对 摸 一下 上来 上去 我 您 你
+住户 居民 业主 所有 全体
 """.split())
 # "80岁以上老人": a number is part of the topic when a measure word follows it.
 _COUNTED = frozenset({"岁", "周岁", "户", "人", "位"})
 _PUNCT_RE = re.compile(r"^[\W\d_]+$")
-_MAX_LEFT = 4
+_MAX_LEFT = 6
 _MAX_CHARS = 12
 
 
@@ -42,6 +43,8 @@ def find_topic(signals: Signals, lexicon: Lexicon) -> str | None:
         skip = -1  # the token index of a "的" left out of the phrase
         while first > 0 and idx - first - (skip >= 0) < _MAX_LEFT:
             before = tokens[first - 1]
+            if hit.start - starts[first - 1] > _MAX_CHARS:
+                break
             if _modifier(before) or (before.isdigit() and tokens[first] in _COUNTED):
                 first -= 1
             elif before == "的" and skip < 0 and first > 1 and _modifier(tokens[first - 2]):

@@ -244,6 +244,114 @@ def test_operator_words_merge_and_can_be_traditional(tmp_path: Path) -> None:
     assert parse("电梯坏了", WEDNESDAY, lexicon).category == "facility"  # built-in words are still there
 
 
+def test_operator_aliases_and_ignore_phrases_merge(tmp_path: Path) -> None:
+    extra = tmp_path / "k.toml"
+    extra.write_text('[aliases]\n"啥前儿" = "什么时候"\n[ignore]\nphrases = ["电梯广告"]\n', encoding="utf-8")
+    lexicon = Lexicon.load(extra)
+    assert parse("暖气啥前儿能修好", WEDNESDAY, lexicon).intent == "report"
+    assert parse("咋又停水了", WEDNESDAY, lexicon).category == "water"  # built-in aliases are still there
+
+
+# --- generalisation: how people really write -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, intent, category", [
+    # dialect and typos go through [aliases]
+    ("俺家暖器咋不热呢", "report", "heating_gas"),
+    ("楼到灯坏了", "report", "electric"),
+    ("電悌又壞了", "report", "facility"),
+    ("流感疫苗啥时候打", "report", "health"),
+    ("社区办公室周六上班不", "report", "other"),  # a clause-final 不 asks, like 吗
+    # troubles no word list holds, caught by [signals] problem_patterns
+    ("垃圾桶都满出来了 味儿冲鼻子", "report", "sanitation"),
+    ("车棚里的电瓶让人偷了", "report", "safety"),
+    # denied, imagined, past or fixed: nothing to do
+    ("要是电梯再坏 我就天天爬楼锻炼哈哈", "chitchat", None),
+    ("上周五那次停电是供电局检修", "chitchat", None),
+    ("昨天停电那事现在都好了 大家不用担心", "chitchat", None),
+    ("感谢社区 上次漏水的事处理得很及时", "chitchat", None),
+    ("我家孙子第一次自己坐电梯 可把他美坏了", "chitchat", None),
+    ("有人知道附近哪有修电动车的吗", "chitchat", None),
+    ("天冷 出门冻手 大家注意保暖", "chitchat", None),
+    # a new trouble after the old one was fixed is a report again
+    ("昨天修好的水管今天又漏了", "report", "water"),
+    # status of an earlier request, however it is asked
+    ("我昨儿反映的暖气问题有信儿没", "query", None),
+    ("上回说的那个路灯到底修不修了", "query", None),
+    ("之前登记的助餐 啥时候开始送", "query", None),
+    ("这个电梯天天坏 物业到底管不管", "report", "facility"),  # 管不管 alone asks about nothing earlier
+    # a report that says 麻烦你们 is not a task
+    ("我是8栋的 楼上装修天天电钻 周末也不停 想反映一下 麻烦你们给协调一下", "report", "noise"),
+    # completions and visits said in other words
+    ("2单元独居老人花名册更新好了 私发你了", "completion", None),
+    ("停水通知已经贴到单元门口了", "completion", None),
+    ("入户走访记录拍好发您微信了", "completion", None),
+    ("给8栋的王奶奶理了发 老太太乐得合不拢嘴", "visit", None),
+    ("好滴", "ack", None),
+])
+def test_colloquial_messages(text: str, intent: str, category: str | None) -> None:
+    p = parse(text, WEDNESDAY)
+    assert (p.intent, p.category) == (intent, category), p.explain
+
+
+@pytest.mark.parametrize("text", [
+    "楼道里一股臭鸡蛋味 是不是燃气漏了",
+    "樓道裡有很濃的瓦斯味",
+    "燃气报警器一直嘀嘀响",
+    "小区东门施工把燃气管挖断了",
+    "对面楼有户窗户往外冒黑烟",
+    "车棚那边电动车烧起来了 火挺大",
+    "电梯卡在半截了 里面有人在拍门",
+    "电梯停在两层中间 我和孩子在里面",
+    "3栋401的老爷子摔倒了起不来",
+    "孩子走丢了 穿红色羽绒服",
+    "高压线被风刮断了 掉在路上",
+    "我老伴突然说不出话 嘴也歪了",
+    "楼上独居的老王好几天没动静了 敲门也没人应",
+    "插座冒火花了 还有股焦糊味",
+])
+def test_dangers_said_many_ways_are_urgent(text: str) -> None:
+    p = parse(text, WEDNESDAY)
+    assert (p.intent, p.urgent) == ("report", True), p.explain
+
+
+@pytest.mark.parametrize("text", [
+    "刚才的煤气味是隔壁在熬中药 虚惊一场",
+    "看新闻说外地有个小区燃气爆炸了 大家用气注意",
+    "如果闻到煤气味 千万别开灯 先开窗",
+    "昨天被困电梯那事 多亏物业来得快 人没事",
+    "听说隔壁小区昨晚着火了 幸好没伤人",
+    "燃气表没气了 充了卡也不行",
+    "我那天报修的暖气 说两天内来 怎么还没动静",
+])
+def test_not_dangers(text: str) -> None:
+    assert not parse(text, WEDNESDAY).urgent
+
+
+@pytest.mark.parametrize("text, when", [
+    ("各单元长一小时内把人数报给我", at("2026-11-18", "10:00")),
+    ("半小时之内报上来", at("2026-11-18", "09:30")),
+    ("请各位单元长 这礼拜天之前把承诺书收齐", at("2026-11-22")),
+    ("这礼拜之内把医保缴费情况摸底", at("2026-11-22")),
+])
+def test_deadlines_said_colloquially(text: str, when: datetime) -> None:
+    found = find_deadline(normalize(text), WEDNESDAY)
+    assert found is not None and found.when == when
+
+
+def test_topic_reads_through_one_de() -> None:
+    assert parse("请6号楼各单元长后天之前把加装电梯的签名收齐", WEDNESDAY).topic == "加装电梯签名"
+    assert parse("12月5号前把本楼栋80岁以上老人的名单报上来", WEDNESDAY).topic == "80岁以上老人名单"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=30))
+def test_skipping_conversion_never_changes_the_result(text: str) -> None:
+    import zhconv
+
+    from bot.nlu.normalize import _may_be_traditional
+    assert _may_be_traditional(text) or zhconv.convert(text, "zh-hans") == text
+
+
 # --- robustness ----------------------------------------------------------------------------------------------
 
 @settings(max_examples=150, deadline=None)
