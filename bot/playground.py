@@ -164,6 +164,10 @@ class Playground:
         deadline = time.monotonic() + within + 15
         while time.monotonic() < deadline:
             await self.fake.settle(quiet=0.05, timeout=10)
+            # Fetched is not handled: PTB may still hold a batch of updates in its queue.
+            if self.app.update_queue.qsize() or self.app.update_processor.current_concurrent_updates:
+                await asyncio.sleep(0.02)
+                continue
             async with self.services.store.read() as r:
                 next_due = await r.outbox.next_due_at()
             if next_due is None or next_due > self.clock.now + timedelta(seconds=within):
