@@ -175,6 +175,12 @@ class Playground:
             await asyncio.sleep(0.05)
         raise TimeoutError("the outbox did not drain")
 
+    async def flush(self, seconds: float = 5) -> None:
+        """Move the clock past the few seconds in which card changes are gathered into one edit."""
+        self.clock.advance(seconds=seconds)
+        self.services.store.outbox_changed.set()
+        await self.settle()
+
     def mark(self) -> int:
         """A point in the bot's output; `since` returns what came after it."""
         return len(self.fake.world.calls)

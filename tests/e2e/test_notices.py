@@ -17,11 +17,6 @@ async def pg(tmp_path):
         yield playground
 
 
-async def flush(pg, seconds: float = 5) -> None:
-    pg.clock.advance(seconds=seconds)
-    pg.services.store.outbox_changed.set()
-    await pg.settle()
-
 
 def current(pg, message):
     return pg.fake.message(message.chat_id, message.message_id)
@@ -46,7 +41,7 @@ async def test_a_notice_in_words_counts_who_has_read_it(pg):
     assert await pg.press("周秀英", card, "收到") == "已记下: 收到, 谢谢!"
     assert await pg.press("周秀英", card, "收到") == "已经记下了, 谢谢!"
     assert await pg.say("李红", "收到", where=group) == []  # twice is once
-    await flush(pg)
+    await pg.flush()
     final = current(pg, card)
     assert final.text.startswith("📢 已收到 4/6")
     assert final.edit_count == 1
@@ -67,7 +62,7 @@ async def test_notice_command_from_private_goes_to_the_grid_group(pg):
     card = pg.fake.sent(pg.group("第二网格"))[-1]
     assert card.text == ("📢 通知 · 孙立新\n本周六上午开展消防演练\n请各楼栋长提前通知到户\n\n已收到 0/7")
     await pg.press("陈玉梅", card, "收到")
-    await flush(pg)
+    await pg.flush()
     assert current(pg, card).text.endswith("已收到 1/7")
     other = await pg.say("李红", "/notice 明天停水", where=pg.group())
     assert other[-1].text == "只有本网格的网格员或社区管理员可以发通知。"
@@ -89,7 +84,7 @@ async def test_only_the_sender_or_staff_may_see_who_has_not(pg):
     assert answer["show_alert"] and "只有发通知的人或网格员" in answer["text"]
     # The sender's own 收到 is not counted.
     assert await pg.say("祝兰红", "收到", where=pg.group()) == []
-    await flush(pg)
+    await pg.flush()
     assert current(pg, card).edit_count == 0
 
 

@@ -19,11 +19,6 @@ async def later(pg, **delta) -> None:
     await pg.settle()
 
 
-async def flush(pg, seconds: float = 5) -> None:
-    pg.clock.advance(seconds=seconds)
-    pg.services.store.outbox_changed.set()
-    await pg.settle()
-
 
 def ticket_card(pg, name: str):
     cards = [m for m in pg.inbox(name) if m.text and m.text.startswith(("#", "🚨")) and "报告人" in m.text]
@@ -69,7 +64,7 @@ async def known_month(pg) -> None:
     await pg.say("周秀英", "1栋门口垃圾好几天没人清理了", where=group)
     pg.clock.advance(minutes=60)  # 12:00
     await pg.press("钱永明", ticket_card(pg, "钱永明"), "接单")
-    await flush(pg)
+    await pg.flush()
 
 
 @pytest.fixture

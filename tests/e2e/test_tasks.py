@@ -18,12 +18,6 @@ async def pg(tmp_path):
         yield playground
 
 
-async def flush(pg, seconds: float = 5) -> None:
-    """Let the few seconds pass in which card changes are gathered into one edit."""
-    pg.clock.advance(seconds=seconds)
-    pg.services.store.outbox_changed.set()
-    await pg.settle()
-
 
 async def later(pg, **delta) -> None:
     pg.clock.advance(**delta)
@@ -73,7 +67,7 @@ async def test_a_task_in_words_is_counted_edited_in_place_chased_and_summed_up(p
     assert await pg.say("刘凤霞", "2栋1单元的问卷我帮着收齐了", where=group) == []
     assert await pg.press("王敏", card, "完成") == "已经记下了, 谢谢!"
     assert current(pg, card).edit_count == 0  # gathered for a few seconds, then one edit
-    await flush(pg)
+    await pg.flush()
     card_now = current(pg, card)
     assert card_now.edit_count == 1
     assert len(pg.fake.sent(group)) == before  # edited in place, never re-posted
@@ -114,7 +108,7 @@ async def test_all_done_early_tells_the_creator_and_stops_the_reminders(pg):
     assert "完成 0/2" in card.text and "吴建华" in card.text and "李红" not in card.text
     await pg.say("吴建华", "燃气排查做完了", where=pg.group())
     await pg.say("郑丽娟", "我们单元燃气安全排查已完成", where=pg.group())
-    await flush(pg)
+    await pg.flush()
     final = current(pg, card)
     assert final.text.startswith("🎉 全部完成 · 📋 燃气安全排查")
     assert buttons(final) == []
@@ -165,7 +159,7 @@ async def test_an_ambiguous_completion_is_asked_about_with_buttons(pg):
     assert "问别人的" in answer["text"] and answer["show_alert"]
     assert await pg.press("李红", ask, "燃气") == "已记下: 1栋1单元 完成, 辛苦了!"
     assert current(pg, ask).deleted
-    await flush(pg)
+    await pg.flush()
     assert "✅ 1栋1单元 李红" in current(pg, second).text
     assert "⏳ 1栋1单元 李红" in current(pg, first).text
     assert "✅ 1栋3单元 周秀英" in current(pg, first).text
@@ -226,7 +220,7 @@ async def test_reminders_survive_a_restart_between_card_and_deadline(pg):
     await later(pg, minutes=1)
     assert sum((m.text or "").startswith("⏰") for m in pg.fake.sent(pg.group())) == 1
     await pg.press("李红", card, "完成")
-    await flush(pg)
+    await pg.flush()
     assert "✅ 1栋1单元 李红" in current(pg, card).text
     await later(pg, hours=3)
     assert "完成 1/5" in pg.inbox("祝兰红")[-1].text
@@ -251,7 +245,7 @@ async def test_a_visit_answers_a_visiting_task_and_nothing_else(pg):
     assert "⏳ 2栋 刘凤霞" in visits.text
     assert await pg.say("刘凤霞", "今天走访了2栋的独居老人, 都挺好", where=pg.group()) == []
     assert await pg.say("李红", "今天去看望了3单元的张大爷", where=pg.group()) == []
-    await flush(pg)
+    await pg.flush()
     assert "✅ 2栋 刘凤霞" in current(pg, visits).text
     assert current(pg, survey).edit_count == 0  # the questionnaire is untouched
 
@@ -261,7 +255,7 @@ async def test_changing_the_audience_keeps_what_was_done_as_help(pg):
     await pg.press("李红", card, "完成")
     await pg.press("祝兰红", card, "修改")
     await pg.press("祝兰红", pg.inbox("祝兰红")[-1], "改为各楼栋长")
-    await flush(pg)
+    await pg.flush()
     text = current(pg, card).text
     assert "完成 0/2" in text and "🤝 帮忙: 李红" in text
 
