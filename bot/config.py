@@ -74,7 +74,7 @@ def load_config(env: dict[str, str] | None = None, path: Path | None = None) -> 
             values[name] = Path(values[name])
     config = Config(**values)
     try:
-        config.zone
+        ZoneInfo(config.tz)  # fail at start, in one line, rather than at the first reminder
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"BOT_TZ 时区「{config.tz}」不认识, 例如 Asia/Shanghai") from None
     return config

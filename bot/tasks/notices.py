@@ -1,7 +1,6 @@
 """Notices (通知) with a 收到 roll-call: the card counts who has read it, the sender sees who has not."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,14 +16,6 @@ from storage import Store, Tx
 CARD_DEBOUNCE = timedelta(seconds=3)
 # A bare "收到" in the group, not a reply, is taken for the newest notice this recent.
 ACK_WINDOW = timedelta(hours=24)
-_NOTICE_RE = re.compile(r"^\W{0,3}(通知|公告)")
-
-
-def is_notice_text(text: str) -> bool:
-    """Starts like a notice: "通知: …", "【通知】…", "公告 …"."""
-    return bool(_NOTICE_RE.match(text or ""))
-
-
 class NoticeBoard:
     def __init__(self, store: Store, zone: ZoneInfo) -> None:
         self._store = store

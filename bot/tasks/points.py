@@ -1,7 +1,6 @@
 """Points (积分): awards in words or by command, automatic rules, and the monthly ranking."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.incoming import Incoming
 from bot.messages import text_message
 from bot.nlu import CATEGORY_LABELS
-from bot.nlu.numerals import to_int
+from bot.nlu.awards import AwardWords, parse_add_command, parse_award
 from bot.tasks import render
 from bot.tasks.common import is_staff, month_start, next_month_start
 from bot.texts import not_linked
@@ -20,48 +19,6 @@ from storage.jobs import Job
 POINTS_JOB = "points_sweep"
 SWEEP_EVERY = timedelta(hours=1)
 SWEEP_LOOKBACK = timedelta(days=7)
-
-_NUM = r"[0-9]+|[零〇一二两三四五六七八九十百]+"
-# "给刘凤霞记5分 照顾独居老人", "给刘凤霞加五分: 帮忙买菜", "给曹德胜扣2分 未按时到岗"
-_AWARD_RE = re.compile(
-    rf"^\s*(?:请)?给\s*(?P<name>[^\s\d,，:：。]{{1,10}}?)\s*(?P<verb>记|加|积|奖励|奖|扣|减)\s*(?P<n>{_NUM})\s*个?\s*(?:积分|分)"
-    r"[\s,，:：、。.!！]*(?P<reason>.*?)\s*$",
-    re.S,
-)
-
-
-@dataclass(frozen=True)
-class AwardWords:
-    name: str
-    amount: int
-    reason: str
-
-
-def parse_award(text: str) -> AwardWords | None:
-    """An award said in words, or None. Amounts are 1…1000 (negative with 扣/减)."""
-    m = _AWARD_RE.match(text or "")
-    if not m:
-        return None
-    n = int(m.group("n")) if m.group("n").isdigit() else to_int(m.group("n"))
-    if n is None or not 0 < n <= 1000:
-        return None
-    sign = -1 if m.group("verb") in ("扣", "减") else 1
-    return AwardWords(m.group("name"), sign * n, m.group("reason").strip()[:100])
-
-
-def parse_add_command(arg: str) -> AwardWords | None:
-    """"add 刘凤霞 5 照顾独居老人" (the words after /points)."""
-    parts = arg.split(maxsplit=3)
-    if len(parts) < 3 or parts[0].lower() not in ("add", "加", "记"):
-        return None
-    amount = parts[2].lstrip("+")
-    sign = -1 if amount.startswith("-") else 1
-    amount = amount.lstrip("-")
-    n = int(amount) if amount.isdigit() else to_int(amount)
-    if n is None or not 0 < n <= 1000:
-        return None
-    return AwardWords(parts[1], sign * n, parts[3].strip()[:100] if len(parts) > 3 else "")
-
 
 @dataclass(frozen=True)
 class PointRules:

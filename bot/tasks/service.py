@@ -5,7 +5,6 @@ Also the one door for group messages that are not reports: notices, 收到, poin
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,14 +13,17 @@ from bot.incoming import Incoming
 from bot.jobs import after_quiet_hours, in_quiet_hours
 from bot.messages import Outgoing, delete_message, edit_text, text_message
 from bot.nlu import Parsed
+from bot.nlu.tasktext import deadline_in, is_notice_text, sounds_done, title_from
 from bot.tasks import render
 from bot.tasks.common import (grid_posts, home_buildings, is_admin, is_staff, ref_id,
                               staff_grids)
 from bot.tasks.matching import Claim, Resolution, choose, resolve
 from bot.tasks.model import Answer, NewTask, Target, Task
-from bot.tasks.notices import NoticeBoard, is_notice_text
-from bot.tasks.points import PointsBook, parse_award
-from bot.tasks.scope import Places, audience_of, named_places, resolve_scope
+from bot.tasks.notices import NoticeBoard
+from bot.nlu.awards import parse_award
+from bot.tasks.points import PointsBook
+from bot.nlu.scope import Places, audience_of, named_places
+from bot.tasks.scope import resolve_scope
 from bot.tickets.service import QuietHours
 from bot.texts import not_linked
 from storage import Store, Tx
@@ -37,9 +39,6 @@ CLAIM_WINDOW = timedelta(days=30)
 _MIN_LEAD = timedelta(minutes=15)
 _MIN_GAP = timedelta(minutes=30)
 _EDIT_WORDS = ("改", "换", "调整", "推迟", "延期", "延后", "提前")
-_TITLE_TRIM_RE = re.compile(r"^(?:请|麻烦|辛苦)?(?:各位|各|所有|全体)?(?:单元长|楼栋长|栋长|楼长|三长|大家|同志们)?[,，:：\s]*")
-_LEAD_RE = re.compile(r"^[\s,，]*(?:之前|以前|前)?[\s,，]*(?:把|将)?")
-_TAIL_RE = re.compile(r"[\s,，。.!！:：;；、]+$")
 
 
 def reminder_plan(start: datetime, deadline: datetime, zone: ZoneInfo, quiet: QuietHours
@@ -57,76 +56,7 @@ def reminder_plan(start: datetime, deadline: datetime, zone: ZoneInfo, quiet: Qu
     return plan
 
 
-def deadline_in(text: str, now: datetime) -> tuple[datetime | None, str | None]:
-    """A deadline written anywhere in the text, and the words that said it."""
-    try:
-        from bot.nlu.deadlines import find_deadline
-        from bot.nlu.normalize import normalize
-    except ImportError:  # pragma: no cover
-        return None, None
-    found = find_deadline(normalize(text), now)
-    return (found.when, found.phrase) if found else (None, None)
-
-
-def title_from(text: str, parsed: Parsed | None, phrase: str | None = None) -> str:
-    """A short title for the card: the task's topic, else the first words of the text."""
-    if parsed is not None and parsed.topic and parsed.topic not in _VERBS:
-        return _with_verb(parsed.topic, text)
-    title = text.strip().splitlines()[0] if text.strip() else "任务"
-    if phrase is None and parsed is not None and parsed.deadline is not None:
-        _, phrase = deadline_in(title, parsed.deadline - timedelta(minutes=1))
-    try:
-        from bot.nlu.normalize import normalize
-        normalized = normalize(title)
-    except ImportError:  # pragma: no cover
-        normalized = title
-    if phrase and phrase in normalized:
-        title = normalized.replace(phrase, " ")
-    title = _TITLE_TRIM_RE.sub("", title.strip())
-    title = _LEAD_RE.sub("", title)
-    title = re.sub(r"\s+", " ", title).strip()
-    title = _TAIL_RE.sub("", title)
-    return (title or text.strip() or "任务")[:30]
-
-
-# "Done" said without saying what; counted only with a place or "我们" beside it (see group_message).
-_DONE = re.compile(r"(好了|弄好了|搞定了?|完成了|齐了|交了|交上去了|填完了|做完了|办完了|弄完了)[了啦!！。~]*\s*$")
-_OURS = re.compile(r"我们|咱们|我这边|我这儿|本单元|本栋")
-
-
-def _sounds_done(text: str, parsed: Parsed) -> bool:
-    """A short "done" about one's own unit or building, not "水管修好了" about a repair."""
-    if len(text) > 30 or not _DONE.search(text.strip()):
-        return False
-    return bool(parsed.unit or parsed.building or _OURS.search(text))
-
-
 _VISIT_WORDS = ("走访", "看望", "探望", "探访", "敲门", "入户", "上门")
-_VERBS = ("收齐", "交齐", "填完", "填好", "填写", "上报", "报上来", "提交", "收集", "统计", "排查", "发放", "发到",
-          "签字", "走访", "看望", "通知到")
-
-
-def _with_verb(topic: str, text: str) -> str:
-    """"问卷" → "问卷收齐", "独居老人名单" → "上报独居老人名单": the topic with what to do about it."""
-    try:
-        from bot.nlu.normalize import normalize
-        text = normalize(text)
-    except ImportError:  # pragma: no cover
-        pass
-    at = text.find(topic)
-    if at < 0:
-        return topic
-    after = text[at + len(topic):]
-    verb = next((v for v in _VERBS if after.startswith(v)), None)
-    if verb and verb not in topic:
-        return topic + verb
-    before = text[:at]
-    verb = next((v for v in _VERBS if before.endswith(v)), None)
-    if verb and verb not in topic:
-        return verb + topic
-    return topic
-
-
 class TaskBoard:
     def __init__(self, store: Store, zone: ZoneInfo, quiet: QuietHours, notices: NoticeBoard,
                  points: PointsBook, lexicon=None) -> None:
@@ -176,7 +106,7 @@ class TaskBoard:
             return True
         if intent == "ack":
             return await self.notices.in_group(tx, msg, person, None)
-        if intent == "chitchat" and person is not None and _sounds_done(msg.text, parsed):
+        if intent == "chitchat" and person is not None and sounds_done(msg.text, parsed):
             # "我们三单元的也好了" says nothing of what is done: with a task open for this person
             # in this group, that is the answer to it.
             tasks = [t for t in await tx.tasks.open_in_chat(msg.chat_id, CLAIM_WINDOW)

@@ -5,9 +5,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from bot.tasks.digest import DigestSettings, digest_text, period_label, week_before
-from bot.tasks.points import PointRules, parse_add_command, parse_award
+from bot.nlu.awards import parse_add_command, parse_award
+from bot.tasks.points import PointRules
 from bot.tasks.regular_days import moments, read_regular_days
-from bot.tasks.service import reminder_plan, title_from
+from bot.nlu.tasktext import title_from
+from bot.tasks.service import reminder_plan
 from bot.tasks.stats import median, place_rates, responder_rates, task_totals, ticket_numbers
 from bot.tickets.service import QuietHours
 

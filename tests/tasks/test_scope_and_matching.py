@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 
 from bot.tasks.matching import NONE, STRONG, WEAK, Claim, choose, resolve, topic_relation
 from bot.tasks.model import Target, Task
-from bot.tasks.scope import Places, Post, audience_of, named_places, resolve_scope
+from bot.nlu.scope import Places, audience_of, named_places
+from bot.tasks.scope import Post, resolve_scope
 
 UNIT_HEADS = [Post("1", "1", 1, "李红"), Post("1", "2", 2, "王敏"), Post("1", "3", 3, "周秀英"),
               Post("2", "1", 4, "吴建华"), Post("2", "2", 5, "郑丽娟")]
