@@ -5,7 +5,7 @@ import re
 
 from bot import texts
 from bot.incoming import Incoming
-from bot.menus import personal_menu
+from bot.menus import menu_keyboard, personal_menu
 from bot.messages import REMOVE_KEYBOARD, reply_keyboard, text_message
 from bot.roles import Role
 from bot.tickets.service import TicketDesk
@@ -43,7 +43,7 @@ class Accounts:
                 await self._redeem(tx, msg, payload.strip(), person)
             elif person is not None:
                 await tx.outbox.enqueue(
-                    text_message(msg.chat_id, texts.welcome_back(person), keyboard=REMOVE_KEYBOARD)
+                    text_message(msg.chat_id, texts.welcome_back(person), keyboard=menu_keyboard())
                 )
             else:
                 await tx.outbox.enqueue(
@@ -64,7 +64,7 @@ class Accounts:
             else:
                 await tx.people.link(person_id, msg.user_id)
                 person = await tx.people.get(person_id)
-                reply = text_message(msg.chat_id, texts.linked(person), keyboard=REMOVE_KEYBOARD)
+                reply = text_message(msg.chat_id, texts.linked(person), keyboard=menu_keyboard())
                 await self._menu(tx, person)
         await tx.outbox.enqueue(reply)
 
@@ -96,7 +96,7 @@ class Accounts:
             await tx.people.link(person.id, msg.user_id)
             person = await tx.people.get(person.id)
             await tx.outbox.enqueue(
-                text_message(msg.chat_id, texts.linked(person), keyboard=REMOVE_KEYBOARD)
+                text_message(msg.chat_id, texts.linked(person), keyboard=menu_keyboard())
             )
             await self._menu(tx, person)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot import texts
 from bot.domain import Person
 from bot.incoming import Incoming
+from bot.menus import menu_keyboard
 from bot.messages import Button, clear_buttons, inline_keyboard, reply_keyboard, text_message
 from bot.nlu import Lexicon, Parsed, parse
 from bot.places import address_label, parse_address
@@ -17,13 +18,6 @@ from storage import Store, Tx
 
 if TYPE_CHECKING:
     from bot.tasks.service import TaskBoard
-
-MENU = [[texts.MENU_REPORT, texts.MENU_MINE], [texts.MENU_CONTACT]]
-
-
-def menu_keyboard() -> dict:
-    return reply_keyboard(MENU)
-
 
 class Chat:
     def __init__(self, store: Store, desk: TicketDesk, lexicon: Lexicon | None = None,

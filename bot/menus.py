@@ -1,8 +1,9 @@
 """The command menus Telegram shows: short for residents, fuller for those who work the grid."""
 from __future__ import annotations
 
+from bot import texts
 from bot.domain import Person
-from bot.messages import Outgoing
+from bot.messages import Outgoing, reply_keyboard
 from bot.roles import Role
 
 Menu = list[tuple[str, str]]
@@ -53,3 +54,8 @@ def personal_menu(person: Person) -> Outgoing | None:
     scope = {"type": "chat", "chat_id": person.telegram_id}
     return Outgoing(person.telegram_id, "setMyCommands", {"commands": commands, "scope": scope},
                     ref=f"menu:{person.telegram_id}:{len(STAFF_MENU)}")
+
+
+def menu_keyboard() -> dict:
+    """Large buttons under the input field for the common things, for people who do not type much."""
+    return reply_keyboard([[texts.MENU_REPORT, texts.MENU_MINE], [texts.MENU_CONTACT]])

@@ -105,3 +105,15 @@ async def test_a_grid_worker_who_links_gets_the_working_menu_and_a_resident_does
     own = fresh.fake.commands({"type": "chat", "chat_id": fresh.user("祝兰红").id})
     assert {"mine", "task", "stats", "export"} <= {c["command"] for c in own}
     assert fresh.fake.commands({"type": "chat", "chat_id": fresh.user("宋玉兰").id}) == []
+
+
+async def test_after_linking_a_resident_sees_large_buttons_for_the_common_things(fresh):
+    await fresh.say("宋玉兰", "/start")
+    replies = await fresh.share_phone("宋玉兰")
+    keyboard = fresh.fake.message(replies[-1].chat_id, replies[-1].message_id).markup
+    labels = [b["text"] for row in keyboard["keyboard"] for b in row]
+    assert labels == ["报事报修", "我的诉求", "联系网格员"]
+    answer = await fresh.say("宋玉兰", "联系网格员")
+    assert "祝兰红 13800000002" in answer[-1].text
+    answer = await fresh.say("宋玉兰", "报事报修")
+    assert "请直接写下您遇到的问题" in answer[-1].text
