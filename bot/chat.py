@@ -48,6 +48,9 @@ class Chat:
             if parsed is not None and parsed.intent == "report":
                 person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
                 await self._desk.report(tx, msg, parsed, person, binding)
+            elif parsed is not None and parsed.intent == "query" and msg.user_id:
+                # Only someone with an open request gets an answer; a question to neighbours does not.
+                await self._desk.chase(tx, msg, quiet_if_none=True)
             elif msg.media:
                 await self._desk.attach_media(tx, msg)
 
@@ -94,7 +97,7 @@ class Chat:
                 await tx.outbox.enqueue(text_message(msg.chat_id, texts.media_needs_words()))
             return
         if parsed is not None and parsed.intent == "query":
-            await self._desk.my_tickets(tx, msg, open_only=True)
+            await self._desk.chase(tx, msg)
             return
         await tx.outbox.enqueue(text_message(msg.chat_id, texts.private_chitchat(person.name),
                                              keyboard=menu_keyboard()))
@@ -166,6 +169,7 @@ class Chat:
                 await tx.outbox.enqueue(text_message(msg.chat_id, texts.ask_address_again()))
                 return "请重新输入"
             person = await self._register(tx, msg, data)
+            await self._desk.place_found(tx, person)
             await tx.chat_states.clear(msg.user_id)
             await tx.outbox.enqueue(text_message(
                 msg.chat_id, texts.registered(address_label(data["building"], data["unit"], data["room"])),

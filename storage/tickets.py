@@ -68,13 +68,37 @@ class Tickets:
         )
 
     async def open_duplicate(self, community_id: int, building: str, unit: str | None,
-                             category: str, within: timedelta) -> Ticket | None:
+                             room: str | None, category: str, within: timedelta) -> Ticket | None:
+        """An open ticket of the same kind for the same place; two different homes are two tickets."""
         found = await self._many(
             "community_id = ? AND building = ? AND category = ? AND status IN ('open', 'accepted')"
-            " AND created_at >= ? AND (? IS NULL OR unit IS NULL OR unit = ?) ORDER BY id DESC LIMIT 1",
-            (community_id, building, category, to_db(self._now - within), unit, unit),
+            " AND created_at >= ? AND (? IS NULL OR unit IS NULL OR unit = ?)"
+            " AND (? IS NULL OR room IS NULL OR room = ?) ORDER BY id DESC LIMIT 1",
+            (community_id, building, category, to_db(self._now - within), unit, unit, room, room),
         )
         return found[0] if found else None
+
+    async def latest_open_by_reporter(self, telegram_id: int, within: timedelta) -> Ticket | None:
+        found = await self._many(
+            "reporter_tg = ? AND status IN ('open', 'accepted') AND created_at >= ?"
+            " ORDER BY id DESC LIMIT 1",
+            (telegram_id, to_db(self._now - within)),
+        )
+        return found[0] if found else None
+
+    async def placeless_by_reporter(self, telegram_id: int) -> list[Ticket]:
+        return await self._many(
+            "reporter_tg = ? AND building IS NULL AND status IN ('open', 'accepted') ORDER BY id",
+            (telegram_id,),
+        )
+
+    async def set_place(self, ticket_id: int, grid_id: int | None, building: str,
+                        unit: str | None, room: str | None) -> None:
+        await self._db.execute(
+            "UPDATE tickets SET grid_id = COALESCE(?, grid_id), building = ?, unit = ?, room = ?"
+            " WHERE id = ?",
+            (grid_id, building, unit, room, ticket_id),
+        )
 
     async def latest_by_reporter_in_chat(self, telegram_id: int, chat_id: int,
                                          within: timedelta) -> Ticket | None:

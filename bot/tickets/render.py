@@ -76,6 +76,21 @@ def following(t: Ticket, owner: Person | None) -> str:
     return f"{e(summary(t))} 现在{STATUS_LABELS[t.status]}{who}。以后的进展我会私聊告诉您。"
 
 
+def follow_up_note(t: Ticket, text: str) -> str:
+    said = f"「{e(text)}」" if text else "发来了照片或语音"
+    return f"{e(summary(t))} 报告人{e(t.reporter_name)}补充: {said}"
+
+
+def follow_up_receipt(t: Ticket, owner: Person | None) -> str:
+    who = f"负责人{e(owner.name)}" if owner else "社区"
+    phone = f" ({e(owner.phone)})" if owner and owner.phone and t.urgent else ""
+    return f"已把您的话转给{who}{phone}。{e(summary(t))} 现在{STATUS_LABELS[t.status]}。"
+
+
+def place_known(t: Ticket) -> str:
+    return f"{e(summary(t))} 报告人补充了地址: {e(t.place)}"
+
+
 def duplicate_notice(t: Ticket) -> str:
     return f"{e(summary(t))} 已经有人报过, 正在处理中。处理进展会同时告诉您。"
 
@@ -181,6 +196,7 @@ EVENT_LABELS = {
     "duplicate": "重复报告",
     "media": "补充材料",
     "unreachable": "通知不到",
+    "place": "补充地址",
 }
 
 

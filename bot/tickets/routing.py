@@ -65,6 +65,9 @@ def route(category: str, urgent: bool, grids: list[int], directory: Directory,
         also = [a for a in directory.admins if a not in exclude]
         if category == "safety" and (police := directory.specialist(Role.POLICE, grid)):
             also.append(police)
+        if not grids:
+            # Danger with no known place: every grid worker hears of it, someone is nearby.
+            also += [p for ids in directory.grid_workers.values() for p in ids]
         owner = worker or admin
         also = [p for p in dict.fromkeys(also) if p != owner]
         return Route(owner, "grid_worker" if worker else ("admin" if admin else "nobody"), tuple(also))

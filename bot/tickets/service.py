@@ -93,8 +93,13 @@ class TicketDesk:
         grids = list(dict.fromkeys(grids))
         category = parsed.category or "other"
 
-        if building and (dup := await tx.tickets.open_duplicate(
-                community_id, building, unit, category, DUPLICATE_WINDOW)):
+        if msg.user_id and (earlier := await tx.tickets.latest_open_by_reporter(
+                msg.user_id, DUPLICATE_WINDOW)) and _follows_up(earlier, parsed, category):
+            await self._follow_up(tx, msg, earlier)
+            return earlier
+        # Danger is never folded into an older, calmer ticket.
+        if building and not parsed.urgent and (dup := await tx.tickets.open_duplicate(
+                community_id, building, unit, room, category, DUPLICATE_WINDOW)):
             await self._join_duplicate(tx, msg, dup)
             return dup
 
@@ -166,6 +171,53 @@ class TicketDesk:
             await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media)
         await tx.outbox.enqueue(text_message(
             msg.chat_id, render.duplicate_notice(ticket), reply_to=msg.message_id))
+
+    async def _follow_up(self, tx: Tx, msg: Incoming, ticket: Ticket) -> None:
+        """The reporter adds to their own open request ("怎么还没人来", another photo): pass it on."""
+        who = msg.sender.display_name if msg.sender else None
+        await tx.tickets.log(ticket.id, "comment", msg.user_id, who, msg.text or None)
+        if msg.media and msg.message_id:
+            await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media)
+        owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
+        told = []
+        for person in [owner] + (await tx.people.holding(Role.ADMIN, ticket.community_id) if ticket.urgent else []):
+            if person is None or not person.telegram_id or person.telegram_id in told:
+                continue
+            told.append(person.telegram_id)
+            await tx.outbox.enqueue(text_message(person.telegram_id, render.follow_up_note(ticket, msg.text)))
+            if msg.media and msg.message_id:
+                await tx.outbox.enqueue(copy_message(person.telegram_id, msg.chat_id, msg.message_id))
+        text = render.follow_up_receipt(ticket, owner)
+        if ticket.urgent:
+            text += "\n" + render.emergency_advice(EMERGENCY_NUMBER.get(ticket.category))
+        await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
+
+    async def chase(self, tx: Tx, msg: Incoming, quiet_if_none: bool = False) -> None:
+        """"怎么还没人来啊": the owner hears the reporter is waiting; the reporter hears the status."""
+        earlier = await tx.tickets.latest_open_by_reporter(msg.user_id, DUPLICATE_WINDOW)
+        if earlier is not None:
+            await self._follow_up(tx, msg, earlier)
+        elif not quiet_if_none:
+            await self.my_tickets(tx, msg, open_only=True)
+
+    async def place_found(self, tx: Tx, reporter: Person) -> None:
+        """A resident told us where they live: their open requests without a place get it."""
+        home = _home(reporter)
+        if home is None or reporter.telegram_id is None:
+            return
+        known = await tx.places.building(reporter.community_id, home[0])
+        for ticket in await tx.tickets.placeless_by_reporter(reporter.telegram_id):
+            await tx.tickets.set_place(ticket.id, known.grid_id if known else None, *home)
+            ticket = await tx.tickets.get(ticket.id)
+            await tx.tickets.log(ticket.id, "place", reporter.telegram_id, reporter.name, ticket.place)
+            workers = await tx.people.holding(Role.GRID_WORKER, ticket.community_id, ticket.grid_id) \
+                if ticket.grid_id else []
+            owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
+            told = set()
+            for person in [owner, *workers]:
+                if person and person.telegram_id and person.telegram_id not in told:
+                    told.add(person.telegram_id)
+                    await tx.outbox.enqueue(text_message(person.telegram_id, render.place_known(ticket)))
 
     async def _hand_over(self, tx: Tx, ticket: Ticket, assignee: Person | None, source: str | None) -> None:
         """Send the card (and any photos) to the owner; tell the admins if the owner is unreachable."""
@@ -554,6 +606,22 @@ class TicketDesk:
         await self._tell_admins(tx, ticket, render.escalation(ticket, stage, assignee))
         await tx.tickets.log(ticket.id, "escalated", None, None, "超时上报社区")
         return "escalated"
+
+
+def _follows_up(earlier: Ticket, parsed: Parsed, category: str) -> bool:
+    """More words about the reporter's own open request, rather than a new one.
+
+    A new danger is always its own ticket; a different place or field is a different request.
+    """
+    if parsed.urgent and not earlier.urgent:
+        return False
+    if category not in (earlier.category, "other"):
+        return False
+    for mine, said in ((earlier.building, parsed.building), (earlier.unit, parsed.unit),
+                       (earlier.room, parsed.room)):
+        if said is not None and mine is not None and said != mine:
+            return False
+    return True
 
 
 def _role_label(person: Person | None, reason: str, category: str) -> str:

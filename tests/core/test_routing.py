@@ -100,3 +100,9 @@ def test_quiet_hours_push_reminders_to_the_morning(local, expected):
     moment = datetime.strptime(local, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI).astimezone(timezone.utc)
     result = after_quiet_hours(moment, SHANGHAI, time(21, 30), time(7, 30)).astimezone(SHANGHAI)
     assert result.strftime("%Y-%m-%d %H:%M") == expected
+
+
+def test_urgent_with_no_known_place_alerts_every_grid_worker():
+    decision = route("heating_gas", True, [], COMMUNITY)
+    assert decision.assignee == ADMIN
+    assert set(decision.also_notify) == {ZHU, SUN}

@@ -156,7 +156,11 @@ async def test_returning_a_ticket_sends_it_to_the_community_admin(pg):
 async def test_the_reporter_asks_what_became_of_the_request(pg):
     await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
     replies = await pg.say("李红", "我前天报的漏水什么时候来修啊")
-    assert "#1 给排水 · 1栋3单元201 · 待接单 · 祝兰红" in replies[-1].text
+    assert "#1 给排水 · 1栋3单元201 现在待接单" in replies[-1].text
+    assert "负责人祝兰红" in replies[-1].text
+    assert "「我前天报的漏水什么时候来修啊」" in pg.inbox("祝兰红")[-1].text  # the owner is chased too
+    listing = await pg.say("李红", "/my")
+    assert "#1 给排水 · 1栋3单元201 · 待接单 · 祝兰红" in listing[-1].text
     mine = await pg.say("祝兰红", "/mine")
     assert "#1 给排水" in mine[-1].text
 
@@ -320,3 +324,43 @@ async def test_a_report_delivered_twice_makes_one_ticket(pg):
     assert sum("报告人" in (m.text or "") for m in pg.inbox("祝兰红")) == 1
     async with pg.services.store.read() as r:
         assert await r.tickets.count_by_status() == {"open": 1}
+
+
+async def test_a_gas_smell_is_never_folded_into_an_older_heating_request(pg):
+    group = pg.group()
+    await pg.say("吴建华", "2栋1单元暖气不热", where=group)
+    replies = await pg.say("刘凤霞", "2栋1单元楼道里有煤气味", where=group)
+    assert replies[0].text.startswith("🚨紧急 已记录 #2") and "119" in replies[0].text
+    assert any("#2" in (m.text or "") and "紧急情况" in (m.text or "") for m in pg.inbox("赵淑芬"))
+
+
+async def test_two_homes_in_one_unit_are_two_requests(pg):
+    group = pg.group()
+    await pg.say("李红", "1栋1单元101马桶堵了", where=group)
+    replies = await pg.say("李红", "1栋1单元502家漏水漏到楼下了", where=group)
+    assert replies[0].text.startswith("已记录 #2")
+
+
+async def test_the_reporter_chasing_her_request_reaches_the_owner(pg):
+    await pg.say("宋玉兰", "/start")
+    await pg.share_phone("宋玉兰")
+    await pg.say("宋玉兰", "厨房水管漏水了, 地上全是水")
+    replies = await pg.say("宋玉兰", "怎么还没人来啊")
+    assert "已把您的话转给负责人祝兰红" in replies[-1].text and "待接单" in replies[-1].text
+    assert "报告人宋玉兰补充: 「怎么还没人来啊」" in pg.inbox("祝兰红")[-1].text
+    await pg.send_photo("宋玉兰", caption="漏水的照片")
+    assert any(c.ok and c.params["chat_id"] == pg.user("祝兰红").id for c in pg.fake.calls("copyMessage"))
+    assert not any("已经有人报过" in (m.text or "") for m in pg.inbox("宋玉兰"))
+
+
+async def test_danger_without_an_address_alerts_every_grid_worker_and_the_address_follows(pg):
+    pg.newcomer("钱奶奶")
+    replies = await pg.say("钱奶奶", "我家有煤气味")
+    assert any("119" in (m.text or "") for m in replies)
+    for worker in ("祝兰红", "孙立新"):
+        assert any("🚨" in (m.text or "") for m in pg.inbox(worker)), worker
+    confirm = await pg.say("钱奶奶", "5栋1单元101")
+    await pg.press("钱奶奶", confirm[-1], "是的")
+    assert "补充了地址: 5栋1单元101" in pg.inbox("孙立新")[-1].text
+    detail = await pg.say("赵淑芬", "/ticket 1")
+    assert "5栋1单元101" in detail[-1].text
