@@ -103,7 +103,7 @@ class Accounts:
     async def whoami(self, msg: Incoming) -> None:
         async with self._store.tx(msg.update_id) as tx:
             person = await tx.people.by_telegram_id(msg.user_id)
-            text = texts.whoami(person) if person else texts.not_linked()
+            text = texts.whoami(person, msg.is_private) if person else texts.not_linked()
             await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
 
     async def help(self, msg: Incoming) -> None:

@@ -1,6 +1,7 @@
 """Ordinary messages: what the bot does with text and media in a grid group and in a private chat."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -18,6 +19,10 @@ from storage import Store, Tx
 
 if TYPE_CHECKING:
     from bot.tasks.service import TaskBoard
+
+# "谢谢", "好的", "好的谢谢 👍": a thank-you needs a short answer, not the whole greeting.
+_THANKS = re.compile(r"^(?:好的?|嗯+|收到|知道了|谢谢(?:你|您)?|多谢|感谢|辛苦了?|[👌👍🙏]+)+[!！。~～,， 👌👍🙏]*$")
+
 
 class Chat:
     def __init__(self, store: Store, desk: TicketDesk, lexicon: Lexicon | None = None,
@@ -99,6 +104,9 @@ class Chat:
         if parsed is not None and parsed.intent == "query":
             await self._desk.chase(tx, msg)
             return
+        if _THANKS.match(text):
+            await tx.outbox.enqueue(text_message(msg.chat_id, texts.you_are_welcome()))
+            return
         await tx.outbox.enqueue(text_message(msg.chat_id, texts.private_chitchat(person.name),
                                              keyboard=menu_keyboard()))
 
@@ -112,6 +120,12 @@ class Chat:
     async def unknown_command(self, msg: Incoming) -> None:
         async with self._store.tx(msg.update_id) as tx:
             await tx.outbox.enqueue(text_message(msg.chat_id, texts.unknown_command()))
+
+    async def wrong_place(self, msg: Incoming) -> None:
+        """A command used where it does not work: say where it does, in one line."""
+        async with self._store.tx(msg.update_id) as tx:
+            text = texts.group_only() if msg.is_private else texts.private_only()
+            await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
 
     # -- residents who are not in the roster ------------------------------------------------
 

@@ -120,13 +120,17 @@ def address_label(building: str | None, unit: str | None = None, room: str | Non
     return "".join(parts)
 
 
+# "我住5栋2单元302", "家住5-2-301", "我家在五栋二单元301": the words around an address.
+_HOME_WORDS = re.compile(r"^(?:您好|你好)?[,，\s]*(?:我家?(?:住)?(?:在)?|家住(?:在)?|住在?|地址(?:是)?[:：]?)|(?:的?家|号?房间?)?[。.!！]*$")
+
+
 def parse_address(text: str) -> tuple[str, str | None, str | None] | None:
     """(building, unit, room) from what a resident types: "5栋2单元301", "5-2-301", "5号楼2单元301室",
     "五栋二单元301", "５栋 ２单元 ３０１". None when no building can be read.
 
     A bare number ("5") is not an address: it could as well be a room or a count.
     """
-    s = fold(text).strip()
+    s = _HOME_WORDS.sub("", fold(text).strip()).strip()
     if not s:
         return None
     parts = [p for p in _ADDRESS_SEPARATORS.split(s) if p]

@@ -46,6 +46,18 @@ def ask_address_later() -> str:
     return "方便的话, 再告诉我您的住址 (例如「5栋2单元301」), 以后报事就不用每次写了。"
 
 
+def private_only() -> str:
+    return "这个命令请私聊我使用。"
+
+
+def group_only() -> str:
+    return "这个命令请在网格群里发。"
+
+
+def you_are_welcome() -> str:
+    return "不客气! 有事随时写给我。"
+
+
 def unknown_command() -> str:
     return "没有这个命令。发 /help 看看我能做什么, 有事也可以直接写给我。"
 
@@ -128,9 +140,9 @@ def not_linked() -> str:
 
 # -- who am I, contacts, help ---------------------------------------------------------------
 
-def whoami(person: Person) -> str:
+def whoami(person: Person, private: bool = True) -> str:
     lines = [f"<b>{e(person.name)}</b>"]
-    if person.phone:
+    if person.phone and private:  # a phone number is not for the whole group to read
         lines.append(f"手机: {e(person.phone)}")
     lines += [role_line(a) for a in person.roles] or ["(名册里没有您的职责)"]
     return "\n".join(lines)

@@ -50,6 +50,10 @@ def register(app: Application) -> None:
                | filters.Document.ALL) & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(private & content, messages.private_message))
     app.add_handler(MessageHandler(groups & content, messages.group_message))
+    # Commands that only work on the other side say so instead of staying mute.
+    app.add_handler(CommandHandler(["my", "mine", "failures", "start"], messages.wrong_place,
+                                   filters=groups & filters.UpdateType.MESSAGE))
+    app.add_handler(CommandHandler("bind", messages.wrong_place, filters=private & filters.UpdateType.MESSAGE))
     # Registered last: only a command nothing above took gets this answer, and only in private.
     app.add_handler(MessageHandler(private & filters.COMMAND & filters.UpdateType.MESSAGE,
                                    messages.unknown_command))

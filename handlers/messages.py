@@ -36,3 +36,7 @@ async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await services(context).chat.unknown_command(incoming(update))
+
+
+async def wrong_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).chat.wrong_place(incoming(update))

@@ -219,7 +219,8 @@ class TicketDesk:
                     told.add(person.telegram_id)
                     await tx.outbox.enqueue(text_message(person.telegram_id, render.place_known(ticket)))
 
-    async def _hand_over(self, tx: Tx, ticket: Ticket, assignee: Person | None, source: str | None) -> None:
+    async def _hand_over(self, tx: Tx, ticket: Ticket, assignee: Person | None, source: str | None,
+                         note: str | None = None) -> None:
         """Send the card (and any photos) to the owner; tell the admins if the owner is unreachable."""
         if assignee is None:
             await self._tell_admins(tx, ticket, render.escalation(ticket, "accept", None))
@@ -232,7 +233,7 @@ class TicketDesk:
             if not assignee.telegram_id:
                 return
         ref = f"t{ticket.id}:card:{ticket.assign_seq}"
-        await self._send_card(tx, ticket, assignee, ref=ref, source=source)
+        await self._send_card(tx, ticket, assignee, ref=ref, source=source, note=note)
         await tx.tickets.set_card(ticket.id, ref)
         for chat_id, message_id, _ in await tx.tickets.media(ticket.id):
             await tx.outbox.enqueue(copy_message(assignee.telegram_id, chat_id, message_id))
@@ -403,7 +404,9 @@ class TicketDesk:
         await self._retire_card(tx, ticket, note, previous)
         await tx.tickets.set_card(ticket.id, None)
         ticket = await tx.tickets.get(ticket.id)
-        await self._hand_over(tx, ticket, target, source=None)
+        handed = (f"由{render.e(actor.name)}转来" if kind == "transferred"
+                  else f"{render.e(actor.name)}退回: {render.e(detail)}")
+        await self._hand_over(tx, ticket, target, source=None, note=handed)
         await self._tell_reporter(tx, ticket, render.news_transferred(ticket, target))
         await self._schedule(tx, ticket)
 

@@ -117,3 +117,26 @@ async def test_after_linking_a_resident_sees_large_buttons_for_the_common_things
     assert "祝兰红 13800000002" in answer[-1].text
     answer = await fresh.say("宋玉兰", "报事报修")
     assert "请直接写下您遇到的问题" in answer[-1].text
+
+
+async def test_whoami_in_the_group_keeps_the_phone_private(pg):
+    group = await pg.say("李红", "/whoami", where=pg.group())
+    assert "13800000005" not in group[-1].text and "单元长" in group[-1].text
+    private = await pg.say("李红", "/whoami")
+    assert "13800000005" in private[-1].text
+
+
+async def test_a_command_in_the_wrong_place_says_where_it_works(pg):
+    assert "请私聊我" in (await pg.say("祝兰红", "/mine", where=pg.group()))[-1].text
+    assert "请在网格群里发" in (await pg.say("祝兰红", "/bind 第一网格"))[-1].text
+
+
+async def test_a_thank_you_gets_a_short_answer(pg):
+    replies = await pg.say("李红", "好的谢谢👍")
+    assert replies[-1].text == "不客气! 有事随时写给我。"
+
+
+async def test_a_resident_can_say_where_she_lives_in_her_own_words(pg):
+    pg.newcomer("老王")
+    replies = await pg.say("老王", "我住5栋2单元302")
+    assert "您的住址是 长山花园社区 5栋2单元302 吗?" in replies[-1].text

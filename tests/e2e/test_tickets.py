@@ -136,6 +136,7 @@ async def test_transfer_to_another_grid_worker(pg):
     toast = await pg.press("祝兰红", choose, "孙立新")
     assert "已转给孙立新" in toast
     assert "#1 给排水" in card_for(pg, "孙立新").text
+    assert "由祝兰红转来" in card_for(pg, "孙立新").text
     old = pg.fake.message(card.chat_id, card.message_id)
     assert "已转给孙立新" in old.text and buttons(old) == []
     assert "已转给孙立新处理" in pg.inbox("李红")[-1].text
@@ -149,6 +150,7 @@ async def test_returning_a_ticket_sends_it_to_the_community_admin(pg):
     reasons = pg.inbox("祝兰红")[-1]
     await pg.press("祝兰红", reasons, "不属于我的职责")
     assert "#1 给排水" in card_for(pg, "赵淑芬").text
+    assert "祝兰红退回: 不属于我的职责" in card_for(pg, "赵淑芬").text
     detail = await pg.say("赵淑芬", "/ticket 1")
     assert "退回: 不属于我的职责" in detail[-1].text
 
