@@ -132,6 +132,11 @@ def return_choices(t: Ticket) -> tuple[str, dict]:
     return f"为什么退回 {e(summary(t))}?", inline_keyboard(rows)
 
 
+def confirm_resolve(t: Ticket) -> tuple[str, dict]:
+    rows = [[Button("是的, 已经办好了", f"t:{t.id}:resy"), Button("还没有", f"t:{t.id}:x")]]
+    return f"{e(summary(t))} 还没有接单。确定已经办好了吗?", inline_keyboard(rows)
+
+
 def rating_buttons(t: Ticket) -> dict:
     return inline_keyboard([[Button(label, f"t:{t.id}:rate:{code}") for code, label in RATINGS.items()]])
 

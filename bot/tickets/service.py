@@ -310,7 +310,15 @@ class TicketDesk:
             match action:
                 case "acc":
                     return await self._accept(tx, ticket, person)
-                case "res":
+                case "res" if ticket.status == "open":
+                    # Done without ever accepting: one more tap, so a slip of the finger on an old
+                    # phone does not close someone's request.
+                    text, keyboard = render.confirm_resolve(ticket)
+                    await tx.outbox.enqueue(text_message(message_chat, text, keyboard=keyboard))
+                    return Answer()
+                case "res" | "resy":
+                    if action == "resy":
+                        await tx.outbox.enqueue(delete_message(message_chat, message_id))
                     return await self._resolve(tx, ticket, person)
                 case "tr":
                     await self._offer_transfer(tx, ticket, person, message_chat)

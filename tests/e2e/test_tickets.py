@@ -176,9 +176,20 @@ async def test_a_second_report_of_the_same_problem_joins_the_first(pg):
     assert "已由祝兰红接单" in pg.inbox("周秀英")[-1].text
 
 
+async def test_resolving_without_accepting_asks_once_more(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    await pg.press("祝兰红", card_for(pg, "祝兰红"), "已办结")
+    confirm = pg.inbox("祝兰红")[-1]
+    assert "确定已经办好了吗" in confirm.text
+    await pg.press("祝兰红", confirm, "还没有")
+    assert pg.fake.message(confirm.chat_id, confirm.message_id).deleted
+    assert not any("办结" in (m.text or "") for m in pg.inbox("李红"))
+
+
 async def test_unhappy_reporter_reopens_the_ticket_to_the_admin(pg):
     await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
     await pg.press("祝兰红", card_for(pg, "祝兰红"), "已办结")
+    await pg.press("祝兰红", pg.inbox("祝兰红")[-1], "是的")
     await pg.press("李红", pg.inbox("李红")[-1], "不满意")
     await pg.say("李红", "根本没修好, 还在滴水")
     assert "居民不满意, 已重新打开" in pg.inbox("赵淑芬")[-1].text
