@@ -15,20 +15,29 @@ _AWARD_RE = re.compile(
 )
 
 
+# The most one award may give or take: "给刘凤霞记500分" is a slip of the keyboard, not an award.
+MAX_AWARD = 100
+
+
 @dataclass(frozen=True)
 class AwardWords:
     name: str
     amount: int
     reason: str
 
+    @property
+    def too_large(self) -> bool:
+        return abs(self.amount) > MAX_AWARD
+
 
 def parse_award(text: str) -> AwardWords | None:
-    """An award said in words, or None. Amounts are 1…1000 (negative with 扣/减)."""
+    """An award said in words, or None. Amounts are positive (negative with 扣/减); above MAX_AWARD
+    the award is still read, so that the answer can say the limit (see AwardWords.too_large)."""
     m = _AWARD_RE.match(text or "")
     if not m:
         return None
     n = int(m.group("n")) if m.group("n").isdigit() else to_int(m.group("n"))
-    if n is None or not 0 < n <= 1000:
+    if n is None or n <= 0:
         return None
     sign = -1 if m.group("verb") in ("扣", "减") else 1
     return AwardWords(m.group("name"), sign * n, m.group("reason").strip()[:100])
@@ -43,6 +52,6 @@ def parse_add_command(arg: str) -> AwardWords | None:
     sign = -1 if amount.startswith("-") else 1
     amount = amount.lstrip("-")
     n = int(amount) if amount.isdigit() else to_int(amount)
-    if n is None or not 0 < n <= 1000:
+    if n is None or n <= 0:
         return None
     return AwardWords(parts[1], sign * n, parts[3].strip()[:100] if len(parts) > 3 else "")

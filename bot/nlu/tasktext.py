@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timedelta
 
+import zhconv
+
 from bot.nlu.deadlines import find_deadline
+from bot.nlu.intents import SHORTFALL_RE
 from bot.nlu.normalize import normalize
+from bot.nlu.numerals import NUMERAL_CHARS
 from bot.nlu.parse import Parsed
 
 _NOTICE_RE = re.compile(r"^\W{0,3}(通知|公告)")
@@ -26,20 +31,108 @@ def deadline_in(text: str, now: datetime) -> tuple[datetime | None, str | None]:
 
 
 def title_from(text: str, parsed: Parsed | None, phrase: str | None = None) -> str:
-    """A short title for the card: the task's topic, else the first words of the text."""
-    if parsed is not None and parsed.topic and parsed.topic not in _VERBS:
+    """A short title for the card: the task's topic, else the first words of the text as written
+    (numerals untouched: "读一遍通知"), without the deadline and its 前/之前/截止."""
+    if parsed is not None and parsed.topic and parsed.topic not in _VERBS and _whole_topic(parsed.topic, text):
         return with_verb(parsed.topic, text)
     title = text.strip().splitlines()[0] if text.strip() else "任务"
     if phrase is None and parsed is not None and parsed.deadline is not None:
         _, phrase = deadline_in(title, parsed.deadline - timedelta(minutes=1))
-    normalized = normalize(title)
-    if phrase and phrase in normalized:
-        title = normalized.replace(phrase, " ")
+    if phrase:
+        title = without_deadline(title, phrase)
     title = _TITLE_TRIM_RE.sub("", title.strip())
     title = _LEAD_RE.sub("", title)
     title = re.sub(r"\s+", " ", title).strip()
     title = _TAIL_RE.sub("", title)
     return (title or text.strip() or "任务")[:30]
+
+
+_MARK_AFTER_RE = re.compile(r"^\s*(?:之前|以前|为止|之内|以内|前|内)")
+_MARK_BEFORE_RE = re.compile(r"(?:截止到|截止至|截至到|截止|截至|最迟|最晚|不晚于)\s*$")
+
+
+def _plain(text: str) -> str:
+    """Simplified and half-width, numerals as written."""
+    s = unicodedata.normalize("NFKC", text)
+    return s if s.isascii() else zhconv.convert(s, "zh-hans")
+
+
+def _whole_topic(topic: str, text: str) -> bool:
+    """The topic stands in the text as written, not cut out of a count ("遍通知" of "读一遍通知")."""
+    plain = _plain(text)
+    at = plain.find(topic)
+    return at >= 0 and not (at > 0 and (plain[at - 1].isdigit() or plain[at - 1] in NUMERAL_CHARS))
+
+
+def _span_of(text: str, phrase: str) -> tuple[int, int] | None:
+    """Where in the text as written the (normalised) deadline phrase stands: "下午五点" for "下午5点"."""
+    at = text.find(phrase)
+    if at >= 0:
+        return at, at + len(phrase)
+    longest = 3 * len(phrase) + 2
+    for i in range(len(text)):
+        if text[i].isspace():
+            continue
+        for j in range(i + 1, min(len(text), i + longest) + 1):
+            if normalize(text[i:j]) == phrase:
+                return i, j
+    return None
+
+
+def without_deadline(text: str, phrase: str) -> str:
+    """The text as written with the deadline words taken out, with their 前/之前/以前 and 截止/最迟."""
+    span = _span_of(text, phrase)
+    if span is None:
+        return text
+    before, after = text[:span[0]], text[span[1]:]
+    before = _MARK_BEFORE_RE.sub("", before)
+    after = _MARK_AFTER_RE.sub("", after)
+    return f"{before} {after}"
+
+
+_PAST_RE = re.compile(r"大前天|前天|昨天|昨日|昨晚|昨夜|昨早|上上?个?(?:周|星期|礼拜)[一二三四五六日天1-7末]?"
+                      r"|上个?月(?:底|末|\d{1,2}[号日])?|去年(?:底|年底)?")
+_PAST_DEADLINE_AFTER_RE = re.compile(
+    r"\s*(?:$|上午|下午|中午|早上|早晨|晚上|傍晚|凌晨|夜里|\d{1,2}\s*[点时:]|之前|以前|前|为止|截止)")
+
+
+def past_deadline(text: str, now: datetime) -> bool:
+    """The deadline the text gives is already behind us: "昨天", "上周五前", "今天上午9点前" said at ten.
+
+    A past day that is not the deadline ("收齐昨天发的问卷 周五前") does not count."""
+    t = normalize(text)
+    found = find_deadline(t, now)
+    if found is not None and found.when <= now:
+        return True
+    for m in _PAST_RE.finditer(t):
+        if _PAST_DEADLINE_AFTER_RE.match(t, m.end()) or _MARK_BEFORE_RE.search(t[:m.start()]):
+            return True
+    return False
+
+
+# What is left of "截止改为明天下午5点", "时间改到周五", "推迟到明天" once the new time is taken out.
+_EDIT_DEADLINE_RE = re.compile(
+    r"^(?:请|麻烦)?(?:把|将)?(?:任务|这个任务|刚才的任务|刚才那个任务)?的?(?:截止|截至|完成|上交|交)?(?:时间|日期|期限)?"
+    r"(?:统一|都|就)?(?:改为|改成|改到|改在|改至|改|换到|换成|换为|调整为|调整到|调整成|调到|调成|调为"
+    r"|推迟到|推迟至|推迟|延期到|延期至|延期|延后到|延后至|延后|延长到|延长至|提前到|提前至|提前)"
+    r"(?:一下)?(?:截止|为止)?(?:吧|了|哈|啊|呀)?$")
+_EDIT_AUDIENCE_RE = re.compile(r"^(?:请|麻烦)?(?:把|将)?(?:任务|这个任务)?(?:对象|人员)?(?:改为|改成|改给|换成|换为)"
+                               r"(?:发给)?(?:各位|各)?(?:楼栋长|单元长)(?:吧|了)?$")
+_FILLER_RE = re.compile(r"[\s,，。.!！~:：;；、]+")
+
+
+def edit_request(text: str, now: datetime) -> bool:
+    """The whole message asks to change a task, not to make one: "截止改为明天下午5点", "推迟到明天", "改为楼栋长"."""
+    t = normalize(text or "")
+    if len(t) > 40:
+        return False
+    if _EDIT_AUDIENCE_RE.match(_FILLER_RE.sub("", t)):
+        return True
+    found = find_deadline(t, now)
+    if found is None:
+        return False
+    rest = _FILLER_RE.sub("", without_deadline(t, found.phrase))
+    return bool(_EDIT_DEADLINE_RE.match(rest))
 
 
 # "Done" said without saying what; counted only with a place or "我们" beside it (see the task board).
@@ -49,7 +142,12 @@ _OURS = re.compile(r"我们|咱们|我这边|我这儿|本单元|本栋")
 
 def sounds_done(text: str, parsed: Parsed) -> bool:
     """A short "done" about one's own unit or building, not "水管修好了" about a repair."""
-    if len(text) > 30 or not _DONE.search(text.strip()):
+    done = _DONE.search(text.strip()) if len(text) <= 30 else None
+    if done is None:
+        return False
+    # "我们单元还没弄好了", "还差2户就齐了": not done yet.
+    before = text.strip()[max(0, done.start() - 3):done.start()]
+    if any(n in before for n in ("没", "未")) or SHORTFALL_RE.search(normalize(text)):
         return False
     return bool(parsed.unit or parsed.building or _OURS.search(text))
 

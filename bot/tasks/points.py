@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.incoming import Incoming
 from bot.messages import text_message
 from bot.nlu import CATEGORY_LABELS
-from bot.nlu.awards import AwardWords, parse_add_command, parse_award
+from bot.nlu.awards import MAX_AWARD, AwardWords, parse_add_command, parse_award
 from bot.tasks import render
 from bot.tasks.common import is_staff, month_start, next_month_start
 from bot.texts import not_linked
@@ -53,6 +53,11 @@ class PointsBook:
     async def give(self, tx: Tx, chat_id: int, reply_to: int | None, giver, community_id: int,
                    award: AwardWords) -> None:
         """A staff member's award; the answer goes where it was asked."""
+        if award.too_large:
+            await tx.outbox.enqueue(text_message(
+                chat_id, f"每次最多记 {MAX_AWARD} 分, {abs(award.amount)} 分超过了上限, 没有记。请改成 {MAX_AWARD} 分以内再记。",
+                reply_to=reply_to))
+            return
         people = [p for p in await tx.people.by_name(award.name) if p.community_id == community_id]
         if not people:
             await tx.outbox.enqueue(text_message(

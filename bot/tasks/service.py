@@ -5,6 +5,7 @@ Also the one door for group messages that are not reports: notices, 收到, poin
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,8 @@ from bot.incoming import Incoming
 from bot.jobs import after_quiet_hours, in_quiet_hours
 from bot.messages import Outgoing, delete_message, edit_text, text_message
 from bot.nlu import Parsed
-from bot.nlu.tasktext import deadline_in, is_notice_text, sounds_done, title_from
+from bot.nlu.tasktext import (deadline_in, edit_request, is_notice_text, past_deadline, sounds_done,
+                              title_from)
 from bot.tasks import render
 from bot.tasks.common import (grid_posts, home_buildings, is_admin, is_staff, ref_id,
                               staff_grids)
@@ -39,6 +41,8 @@ CLAIM_WINDOW = timedelta(days=30)
 _MIN_LEAD = timedelta(minutes=15)
 _MIN_GAP = timedelta(minutes=30)
 _EDIT_WORDS = ("改", "换", "调整", "推迟", "延期", "延后", "提前")
+PAST_DEADLINE = "截止时间已经过了, 请换一个时间。"
+_GRID_WORD_RE = re.compile(r"^[^\s,，:：]{1,8}?网格(?![员长])")
 
 
 def reminder_plan(start: datetime, deadline: datetime, zone: ZoneInfo, quiet: QuietHours
@@ -85,6 +89,12 @@ class TaskBoard:
             handled = await self._reply(tx, msg, parsed, person, grid, staff)
             if handled is not None:
                 return handled
+        if staff and edit_request(msg.text, tx.now):
+            # "截止改为明天下午5点" without answering a card: the newest open task this person gave out.
+            mine = [t for t in await tx.tasks.open_in_chat(msg.chat_id) if t.creator_person_id == person.id]
+            if mine:
+                await self._edit_in_words(tx, mine[-1], msg)
+            return True
         if staff:
             award = parse_award(msg.text)
             if award is not None:
@@ -94,6 +104,9 @@ class TaskBoard:
                 await self.notices.from_group(tx, msg, person, grid)
                 return True
             if intent == "task":
+                if past_deadline(msg.text, tx.now):
+                    await tx.outbox.enqueue(text_message(msg.chat_id, PAST_DEADLINE, reply_to=msg.message_id))
+                    return True
                 await self.create(tx, grid, msg.chat_id, person, msg.text, parsed, source_message_id=msg.message_id)
                 return True
         if intent in ("completion", "visit"):
@@ -187,6 +200,9 @@ class TaskBoard:
             text = arg.strip()
             if msg.is_private:
                 grid, chat_id, where, text = await self._private_target(tx, person, text)
+                if isinstance(grid, str):
+                    await tx.outbox.enqueue(text_message(msg.chat_id, grid))
+                    return
                 if chat_id is None:
                     await tx.outbox.enqueue(text_message(
                         msg.chat_id, "没有找到您网格的群。请在网格群里发 /task, 或写上网格名, 例如「/task 第一网格 收齐问卷 明天下午4点前」。"
@@ -206,6 +222,9 @@ class TaskBoard:
                     msg.chat_id, "请在 /task 后面写任务和截止时间, 例如「/task 收齐本单元问卷 明天下午4点前」。"
                     "写「楼栋长」就发给各楼栋长, 写「1栋」「3单元」就只发给那里。"))
                 return
+            if past_deadline(text, tx.now):
+                await tx.outbox.enqueue(text_message(msg.chat_id, PAST_DEADLINE, reply_to=msg.message_id))
+                return
             deadline, phrase = deadline_in(text, tx.now)
             from bot.nlu import parse
 
@@ -223,6 +242,15 @@ class TaskBoard:
         grid = next((g for g in grids if text.startswith(g.name)), None)
         if grid is not None:
             text = text[len(grid.name):].lstrip(" :：,，")
+        elif (named := _GRID_WORD_RE.match(text)) is not None:
+            # "第三网格 收齐问卷": a grid that is not there is not a reason to publish somewhere else.
+            mine = staff_grids(person)
+            allowed = [g.name for g in grids if is_admin(person) or g.id in mine]
+            choices = "、".join(render.e(n) for n in allowed)
+            answer = f"没有找到「{render.e(named.group(0))}」。" + (
+                f"您可以发布任务的网格: {choices}。例如「/task {render.e(allowed[0])} 收齐问卷 明天下午4点前」。"
+                if allowed else "您还不是哪个网格的网格员, 不能发布任务。")
+            return answer, None, None, text
         else:
             mine = staff_grids(person)
             grid = next((g for g in grids if g.id in mine), None)

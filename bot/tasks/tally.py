@@ -43,7 +43,10 @@ class Scope:
 
 def parse_range(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime, str] | None:
     """[start, end) from "2026-11-01 2026-11-30", "本月", "上月", "本周", "上周"; default this month."""
-    dates = [date(int(y), int(m), int(d)) for y, m, d in _DATE_RE.findall(text)]
+    try:
+        dates = [date(int(y), int(m), int(d)) for y, m, d in _DATE_RE.findall(text)]
+    except ValueError:  # "2026-13-01", "2026-02-30"
+        return None
     local = now.astimezone(zone)
     if dates:
         first, last = dates[0], dates[-1]
@@ -87,11 +90,20 @@ class Tally:
                 return "这个群还没有绑定网格。"
             if not is_staff(person, binding.grid.community_id, binding.grid.id):
                 return "只有网格员和社区管理员可以查看统计。"
+            unknown = _unknown_grid(arg, await tx.places.grids(binding.grid.community_id))
+            if unknown is not None:
+                return f"没有找到「{e(unknown)}」。在这个群里查看的是{e(binding.grid.name)}的统计。"
             return [Scope(binding.grid.community_id, binding.grid, binding.grid.name)]
         grids = await tx.places.grids(person.community_id)
         named = [g for g in grids if g.name in arg]
         admin = any(a.role.value == "admin" for a in person.roles)
         mine = staff_grids(person)
+        unknown = _unknown_grid(arg, grids)
+        if unknown is not None:
+            allowed = [g.name for g in grids if admin or g.id in mine]
+            if not allowed:
+                return "只有网格员和社区管理员可以查看统计。"
+            return f"没有找到「{e(unknown)}」。您可以查看的网格: {'、'.join(e(n) for n in allowed)}。"
         if named:
             allowed = [g for g in named if admin or g.id in mine]
             if not allowed:
@@ -209,6 +221,20 @@ class Tally:
             log.exception("digest chart for %s failed", grid.name)
             png = None
         return text, png
+
+
+_GRID_WORD_RE = re.compile(r"[^\s,，、:：]{0,8}?网格(?![员长])")
+
+
+def _unknown_grid(arg: str, grids: list[Grid]) -> str | None:
+    """A grid named in the words after /stats or /export that the community does not have: "第三网格"."""
+    for word in arg.split():
+        if any(g.name in word for g in grids):
+            continue
+        m = _GRID_WORD_RE.search(word)
+        if m and m.group(0) != "网格":
+            return m.group(0)
+    return None
 
 
 def ticket_lines(n: TicketNumbers) -> list[str]:

@@ -203,6 +203,7 @@ async def test_points_in_words_by_command_and_by_rule(tmp_path):
         # A volunteer's report that gets resolved earns the ticket rule's points, once.
         await pg.say("韩雪梅", "1栋门口路灯不亮了")
         await pg.press("祝兰红", ticket_card(pg, "祝兰红"), "已办结")
+        await pg.press("祝兰红", pg.inbox("祝兰红")[-1], "是的")  # never accepted: one more tap
         await later(pg, hours=1, minutes=1)
         await later(pg, hours=1, minutes=1)
         ranking = await pg.say("李红", "/points", where=group)
@@ -230,3 +231,42 @@ async def test_regular_days_remind_the_evening_before_and_on_the_morning(tmp_pat
         await later(pg, seconds=1)
         assert pg.fake.sent(pg.group("第二网格"))[-1].text == "📅 明天 (12月10日) 是居民恳谈日, 别忘了。"
         assert not any("居民恳谈日" in (m.text or "") for m in pg.fake.sent(pg.group()))
+
+
+async def test_a_date_that_does_not_exist_is_not_understood(tmp_path):
+    async with Playground(tmp_path / "bot.sqlite3", clock=MovableClock(MONDAY)) as pg:
+        for text in ("/export 2026-13-01 2026-11-30", "/export 2026-11-01 2026-02-30"):
+            replies = await pg.say("祝兰红", text)
+            assert [m.text for m in replies] == ["日期没看懂。例如「/export 2026-11-01 2026-11-30」, 或「/export 上月」。"]
+        replies = await pg.say("祝兰红", "/export 2026-13-01 2026-11-30", where=pg.group())
+        assert replies[-1].text.startswith("日期没看懂")
+
+
+async def test_a_grid_that_does_not_exist_is_said_so_with_the_choices(tmp_path):
+    async with Playground(tmp_path / "bot.sqlite3", clock=MovableClock(MONDAY)) as pg:
+        admin = await pg.say("赵淑芬", "/stats 第三网格")
+        assert [m.text for m in admin] == ["没有找到「第三网格」。您可以查看的网格: 第一网格、第二网格。"]
+        worker = await pg.say("祝兰红", "/stats 第三网格")
+        assert [m.text for m in worker] == ["没有找到「第三网格」。您可以查看的网格: 第一网格。"]
+        export = await pg.say("赵淑芬", "/export 2026-11-01 2026-11-30 第三网格")
+        assert [m.text for m in export] == ["没有找到「第三网格」。您可以查看的网格: 第一网格、第二网格。"]
+        assert not any(m.data.get("document") for m in pg.inbox("赵淑芬"))
+        in_group = await pg.say("祝兰红", "/stats 第三网格", where=pg.group())
+        assert [m.text for m in in_group] == ["没有找到「第三网格」。在这个群里查看的是第一网格的统计。"]
+        # The grids that are there still answer.
+        assert (await pg.say("赵淑芬", "/stats 第二网格"))[-1].text.startswith("📊 第二网格 统计")
+
+
+async def test_an_award_above_the_limit_is_refused_and_says_the_limit(tmp_path):
+    async with Playground(tmp_path / "bot.sqlite3", clock=MovableClock(MONDAY)) as pg:
+        limit = "每次最多记 100 分, 500 分超过了上限, 没有记。请改成 100 分以内再记。"
+        replies = await pg.say("祝兰红", "给刘凤霞记500分", where=pg.group())
+        assert [m.text for m in replies] == [limit]
+        replies = await pg.say("祝兰红", "/points add 刘凤霞 500 照顾独居老人")
+        assert [m.text for m in replies] == [limit]
+        replies = await pg.say("祝兰红", "给罗小芳扣500分", where=pg.group())
+        assert [m.text for m in replies] == [limit]
+        replies = await pg.say("祝兰红", "给刘凤霞记100分", where=pg.group())
+        assert replies[-1].text == "✅ 已给刘凤霞记100分, 本月共 100 分。"
+        ranking = await pg.say("祝兰红", "/points", where=pg.group())
+        assert ranking[-1].text.splitlines() == ["🏅 11月积分榜", "🥇 刘凤霞 100分"]

@@ -291,3 +291,77 @@ async def test_after_downtime_the_missed_reminders_are_said_once(pg):
     await pg.services.jobs.run_due()
     await pg.settle()
     assert sum("⏰" in (m.text or "") for m in pg.fake.sent(group)) == 1
+
+
+async def open_tasks(pg, grid: str = "第一网格") -> list:
+    async with pg.services.store.read() as r:
+        return await r.tasks.open_in_chat(pg.group(grid).id)
+
+
+async def test_a_new_time_said_without_answering_the_card_moves_the_newest_own_task(pg):
+    group = pg.group()
+    # Nothing open yet: the words are no task of their own, and the bot says nothing.
+    assert await pg.say("祝兰红", "截止改为明天下午5点", where=group) == []
+    assert await open_tasks(pg) == []
+
+    first = await new_task(pg)
+    second = await new_task(pg, "请各楼栋长明天上午10点前上报独居老人名单")
+    assert await pg.say("祝兰红", "截止改为明天下午5点", where=group) == []
+    assert [t.title for t in await open_tasks(pg)] == ["问卷收齐", "上报独居老人名单"]  # no task "截止改为"
+    assert "截止 11月19日 17:00" in current(pg, second).text
+    assert "截止 11月18日 16:00" in current(pg, first).text
+    assert await pg.say("祝兰红", "时间改到周五", where=group) == []
+    assert "截止 11月20日 23:59" in current(pg, second).text
+    assert await pg.say("祝兰红", "推迟到下周一", where=group) == []
+    assert "截止 11月23日 23:59" in current(pg, second).text
+    assert "截止 11月18日 16:00" in current(pg, first).text
+    assert len(await open_tasks(pg)) == 2
+
+    # Someone else's words change nothing: a unit head has no task of her own to move.
+    assert await pg.say("李红", "推迟到明天", where=group) == []
+    assert "截止 11月23日 23:59" in current(pg, second).text
+    # A grid worker with no open task in his group: silence, and no task.
+    assert await pg.say("孙立新", "推迟到明天", where=pg.group("第二网格")) == []
+    assert await open_tasks(pg, "第二网格") == []
+
+
+async def test_a_task_command_naming_a_grid_that_does_not_exist_publishes_nothing(pg):
+    replies = await pg.say("祝兰红", "/task 第三网格 收齐问卷 周五前")
+    assert [m.text for m in replies] == [
+        "没有找到「第三网格」。您可以发布任务的网格: 第一网格。例如「/task 第一网格 收齐问卷 明天下午4点前」。"]
+    assert await open_tasks(pg) == []
+    admin = await pg.say("赵淑芬", "/task 第三网格 收齐问卷 周五前")
+    assert "第一网格、第二网格" in admin[-1].text
+    assert await open_tasks(pg, "第二网格") == []
+    # A grid that is there still works.
+    replies = await pg.say("祝兰红", "/task 第一网格 收齐问卷 周五前")
+    assert replies[-1].text == "已在第一网格三长群发布任务「收齐问卷」, 共 5 个单元长。"
+
+
+async def test_titles_keep_the_words_as_written_without_the_deadline(pg):
+    group = pg.group()
+    for text, title, due in [
+        ("/task 收齐问卷 周五前", "收齐问卷", "截止 11月20日 23:59"),
+        ("/task 读一遍消防须知 周五之前", "读一遍消防须知", "截止 11月20日 23:59"),
+        ("/task 收集签名 截止明天下午五点", "收集签名", "截止 11月19日 17:00"),
+        ("/task 收齐昨天发的问卷 周五前", "收齐昨天发的问卷", "截止 11月20日 23:59"),  # 昨天 is no deadline here
+        ("/task 打扫一遍楼道", "打扫一遍楼道", "没有截止时间"),
+    ]:
+        card = (await pg.say("祝兰红", text, where=group))[-1]
+        lines = card.text.splitlines()
+        assert lines[0] == f"📋 {title}", text
+        assert due in lines[1], text
+    assert (await new_task(pg, "请各单元长周五前读一遍消防须知")).text.startswith("📋 读一遍消防须知\n")
+
+
+async def test_a_deadline_already_past_is_refused(pg):
+    group = pg.group()
+    count = len(await open_tasks(pg))
+    for text in ("/task 收齐签名 昨天", "/task 收齐签名 今天上午9点前", "/task 上周五前交消防检查表"):
+        replies = await pg.say("祝兰红", text, where=group)
+        assert [m.text for m in replies] == ["截止时间已经过了, 请换一个时间。"], text
+    private = await pg.say("祝兰红", "/task 收齐签名 昨天下午5点前")
+    assert [m.text for m in private] == ["截止时间已经过了, 请换一个时间。"]
+    words = await pg.say("祝兰红", "请各单元长今天上午9点前把本单元的问卷收齐", where=group)
+    assert [m.text for m in words] == ["截止时间已经过了, 请换一个时间。"]
+    assert len(await open_tasks(pg)) == count

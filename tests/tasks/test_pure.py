@@ -93,6 +93,10 @@ def test_points_in_words():
     assert (award.name, award.amount, award.reason) == ("刘凤霞", 5, "照顾独居老人")
     assert parse_add_command("add 刘凤霞 五") .amount == 5
     assert parse_add_command("刘凤霞 5") is None
+    # Above the limit the award is read, so the answer can say the limit.
+    assert parse_award("给刘凤霞记500分").too_large and parse_add_command("add 刘凤霞 500").too_large
+    assert parse_award("给罗小芳扣101分").too_large
+    assert not parse_award("给刘凤霞记100分").too_large
     assert PointRules.from_config({"task_help": 0}) == PointRules(task_done=1, task_help=0, ticket_help=3)
 
 
@@ -120,6 +124,27 @@ def test_card_titles():
                         ("请各楼栋长明天上午10点前上报独居老人名单", "上报独居老人名单")]:
         assert title_from(text, parse(text, now)) == title
     assert title_from("收集签名 明天17点", None, "明天17点") == "收集签名"
+    # Without the 前 of the deadline, and with the numbers as they were written.
+    assert title_from("收齐问卷 周五前", None, "周五") == "收齐问卷"
+    assert title_from("读一遍通知 周五之前", None, "周五") == "读一遍通知"
+    assert title_from("收集签名 截止明天下午五点", None, "明天下午5点") == "收集签名"
+    text = "请各单元长周五前读一遍通知"
+    assert title_from(text, parse(text, now)) == "读一遍通知"
+
+
+def test_edits_and_past_deadlines_in_words():
+    from bot.nlu.tasktext import edit_request, past_deadline
+
+    now = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)  # Wednesday, 10:00 in Shanghai
+    for text in ("截止改为明天下午5点", "时间改到周五", "推迟到明天", "截止时间改成周五下午3点", "改到周五截止", "改为楼栋长"):
+        assert edit_request(text, now), text
+    for text in ("请各单元长明天下午5点前把问卷收齐", "请各单元长提前把名单交上来 周五前", "明天下午5点截止",
+                 "今天改天再说", "水管改好了"):
+        assert not edit_request(text, now), text
+    for text in ("收齐签名 昨天", "收齐签名 昨天下午5点前", "上周五前交表", "今天上午9点前收齐", "截止昨天"):
+        assert past_deadline(text, now), text
+    for text in ("收齐昨天发的问卷 周五前", "昨天上报的名单 周五前核对", "收齐问卷 周五前", "收齐问卷"):
+        assert not past_deadline(text, now), text
 
 
 def test_digest_slot_and_text():
