@@ -52,12 +52,13 @@ async def test_settle_waits_for_quiet(fake: FakeTelegram, bot: telegram.Bot) -> 
         await asyncio.sleep(0.2)
         await bot.send_message(user.id, "迟到的回复")
 
+    # Timed from the start of the late reply's sleep, so slow polling calls cannot eat the margin.
+    began = time.monotonic()
     task = asyncio.create_task(late_reply())
     await bot.get_updates(offset=-1)
     await bot.get_updates(offset=fake.pending_updates[-1]["update_id"] + 1)
-    began = time.monotonic()
     await fake.settle(quiet=0.3, timeout=3)
-    assert time.monotonic() - began >= 0.45  # 0.2 s until the call, then 0.3 s of quiet
+    assert time.monotonic() - began >= 0.49  # 0.2 s until the call, then 0.3 s of quiet
     assert [m.text for m in fake.sent(user)] == ["迟到的回复"]
     await task
 
