@@ -28,6 +28,18 @@ _ASK_RE = re.compile(r"[?]|[吗呢么嘛没](?:有)?(?=\s?(?:[,.!;:~…。]|$))|
 _INTERROGATIVE_RE = re.compile(r"什么时候|怎么|多久|几点|哪天|为什么|什么情况|到哪|谁")
 _AGAIN = ("又", "再次", "还是", "还在", "仍然", "依然")
 _ADVICE_MAX_SCORE = 3.0
+# "还没收齐", "没填完", "未发完": a done word denied just before it is work still open.
+_NOT_YET = ("没", "未", "不")
+# "还差两户", "就差一户", "还剩3户没交": something still missing, whatever was done.
+# A named exception ("就差402一户", "就差601没签") is a finished round with one known holdout, and still a completion;
+# "还有3户没缴" after a survey is what the survey found.
+SHORTFALL_RE = re.compile(r"(?:[还就只]差|[还尚]剩下?)[^,.!?;。\d]{0,3}?(?:\d+|[一两几俩])?[户家个人份张位]")
+# Questions that only ask when or where something is on ("广场舞几点开始", "明天几点停水").
+_WHEN_WHERE = frozenset({"几点", "什么时候", "哪天", "在哪", "哪里", "哪儿", "?", "吗", "有没有", "多少", "怎么", "有什么"})
+# An outage with a day still to come and a question about it: asking about a notice, not reporting a trouble.
+_PLANNED_RE = re.compile(r"(?:明天|后天|大后天|下周|下礼拜|下个月|今晚|过两天|过几天|这周[1-7日末]?|周[1-7日末]|星期[1-7日天])"
+                         r"[^,.!;。]{0,8}(?:停水|停电|停气|停暖|断水|断电|检修|施工)")
+_OUTAGES = frozenset({"停水", "停电", "断电", "停了", "断了"})
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,10 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
         return Intent("chitchat", ("空消息",), ())
     if is_ack(text, lexicon, place_phrase, signals):
         return Intent("ack", ("只有“收到”一类的回复",), tuple(w for w in lexicon.ack_words if w in text.lower())[:3])
+    # "老人摔倒了要不要扶, 大家怎么看": a question put to the group for discussion, not something happening.
+    opinion = signals.words("chitchat", "opinion")
+    if opinion and not notice and not any(r in _REPORT_VERBS for r in signals.words("request")):
+        return Intent("chitchat", ("问大家的看法: " + opinion[0],), tuple(opinion[:1]))
     if dangers and not notice:
         return Intent("report", ("有危险情况: " + "、".join(dangers),), tuple(dangers))
 
@@ -134,12 +150,19 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
     if status or (weak_status and (earlier or acts)) or (acts and asks and not again and not dangers):
         words = tuple((acts or earlier)[:1] + (status or weak_status)[:1])
         return Intent("query", ("问先前所报事情的进度: " + "、".join(words),), words)
+    # "怎么还没人来啊", "到底有没有人管": only pressing, with nothing new named, is about what was reported before.
+    followup = signals.of("query", "followup")
+    if followup and not dangers and not _names_something(signals, followup):
+        return Intent("query", ("催先前报的事: " + followup[0].word,), (followup[0].word,))
 
     visit = [m.group(0) for m in _found(lexicon.visit_patterns, lexicon.visit_any, text) if not _wished(text, m.start())]
     if visit and not (category_score and any(w in text for w in _VISIT_FINDING)):
         return Intent("visit", ("走访/看望的说法: " + "、".join(visit[:2]),), tuple(visit[:2]))
 
-    done = _matches(lexicon.completion_patterns, lexicon.completion_any, text)
+    done = [m.group(0) for m in _found(lexicon.completion_patterns, lexicon.completion_any, text)
+            if not _not_yet(text, m.start())]
+    if done and SHORTFALL_RE.search(text):
+        done = []
     if done and not _QUESTION_RE.search(text) and (
             signals.has("topic") or signals.has("task", "verbs") or len(text) <= _SHORT_DONE):
         topic_words = signals.words("topic")[:1]
@@ -164,6 +187,14 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
     advice = signals.words("chitchat", "advice")
     if advice and category_score < _ADVICE_MAX_SCORE and not _asks_for_something(requests):
         return Intent("chitchat", ("提醒大家: " + advice[0],), tuple(advice[:1]))
+    # "晚上广场舞几点开始": asking when an activity is on; "明天几点停水啊": asking about a notice, to the group.
+    leisure = signals.words("chitchat", "leisure")
+    only_when = all(r in _WHEN_WHERE for r in requests)
+    if leisure and only_when and not real_problems:
+        return Intent("chitchat", ("问活动的时间地点: " + leisure[0],), tuple(leisure[:1]))
+    planned = _PLANNED_RE.search(text)
+    if planned and asks and only_when and all(p in _OUTAGES for p in real_problems):
+        return Intent("chitchat", ("问通知里的安排: " + planned.group(0),), (planned.group(0),))
     # "上周五那次停电是供电局检修": talk about something over and done with.
     if past and not present and not _asks_for_something(requests):
         return Intent("chitchat", ("说的是过去的事: " + past[0],), tuple(past[:1]))
@@ -175,6 +206,20 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
         words = tuple((problems + requests)[:3])
         return Intent("report", ("反映问题或求助: " + "、".join(words),), words)
     return Intent("chitchat", ("没有要处理的事",), ())
+
+
+def _not_yet(text: str, start: int) -> bool:
+    # "还没收齐", "没有填完", "问卷还没发完" (the done word's own verb may stand before the match: "没发完")
+    before = text[max(0, start - 3):start]
+    return any(n in before for n in _NOT_YET)
+
+
+def _names_something(signals: Signals, spans: tuple) -> bool:
+    """Whether the message names a trouble or a field of its own, outside the words that press ("没人管")."""
+    def inside(h) -> bool:
+        return any(s.start <= h.start and h.end <= s.end for s in spans)
+    return any(not inside(h) for h in signals.of("category")) or any(
+        not inside(h) and h.word not in _INTENSIFIERS for h in signals.of("problem"))
 
 
 def _troubles_said(pattern: re.Pattern[str], text: str, signals: Signals) -> list[str]:

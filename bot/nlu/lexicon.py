@@ -89,11 +89,19 @@ class Lexicon:
     query_act_any: re.Pattern[str] | None = None
     # Troubles said in ways no word list can hold: "臭死了", "一股…味", "没人管", "让人偷了", "不亮了".
     problem_any: re.Pattern[str] | None = None
+    # Misspellings only a pattern can hold ("楼道等坏了": 灯 typed as 等), with their replacements.
+    alias_patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
+    # Phrases that hold a trouble word without meaning it, said in ways no list holds ("快递怎么还没到").
+    ignore_any: re.Pattern[str] | None = None
+    # Category words only a pattern can hold ("孩子…找不着了"), each with its category and weight.
+    category_patterns: tuple[tuple[re.Pattern[str], Role], ...] = ()
 
     def canonical(self, text: str) -> str:
         """Normalised text with colloquial spellings replaced, and a clause-final "不" read as a question."""
         if self.alias_re is not None and not text.isascii():
             text = self.alias_re.sub(lambda m: self.aliases[m.group(0)], text)
+        for pattern, replacement in self.alias_patterns:
+            text = pattern.sub(replacement, text)
         if "不" in text:
             text = _FINAL_BU_RE.sub("吗", text)
         return text
@@ -140,9 +148,13 @@ class Lexicon:
                 if word:
                     roles.setdefault(word, []).append(role)
 
+        category_patterns: list[tuple[re.Pattern[str], Role]] = []
         for code, lists in data.get("categories", {}).items():
             for key, weight in _WEIGHTS.items():
                 add(lists.get(key, []), Role("category", code, weight))
+                patterns = lists.get("patterns", {})
+                if isinstance(patterns, dict):
+                    category_patterns += [(p, Role("category", code, weight)) for p in _compile(patterns.get(key, []))]
         urgent = data.get("urgent", {})
         add(urgent.get("keywords", []), Role("urgent"))
         add(urgent.get("calm", []), Role("calm"))
@@ -156,11 +168,11 @@ class Lexicon:
         for key in ("addressee", "header", "verbs"):
             add(task.get(key, []), Role("task", key))
         query = intents.get("query", {})
-        for key in ("earlier", "status", "weak_status", "question"):
+        for key in ("earlier", "status", "weak_status", "question", "followup"):
             add(query.get(key, []), Role("query", key))
         chat = intents.get("chitchat", {})
         for key in ("thanks", "resolved", "greeting", "contrast", "sharing", "positive", "ask_neighbours", "advice",
-                    "past", "present"):
+                    "past", "present", "opinion", "leisure"):
             add(chat.get(key, []), Role("chitchat", key))
         topics = data.get("topics", {})
         add(topics.get("heads", []), Role("topic"))
@@ -192,6 +204,10 @@ class Lexicon:
             urgent_any=_any(urgent.get("patterns", [])),
             query_act_any=_any(query.get("act_patterns", [])),
             problem_any=_any(_compiled_sources(signals.get("problem_patterns", []))),
+            alias_patterns=tuple(zip(_compile(list(data.get("alias_patterns", {}))),
+                                     data.get("alias_patterns", {}).values())),
+            category_patterns=tuple(category_patterns),
+            ignore_any=_any(_compiled_sources(data.get("ignore", {}).get("patterns", []))),
             single_char_words=frozenset(w for w in roles if len(w) == 1),
         )
 
@@ -210,9 +226,10 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], path: Path) -> None:
         if code not in CATEGORY_LABELS:
             known = "、".join(CATEGORY_LABELS)
             raise ValueError(f"关键词文件 {path} 里的类别 {code!r} 不存在; 可用的类别代码: {known}")
-    aliases = extra.pop("aliases", None)
-    if isinstance(aliases, dict):
-        base.setdefault("aliases", {}).update({k: v for k, v in aliases.items() if isinstance(v, str)})
+    for table in ("aliases", "alias_patterns"):
+        aliases = extra.pop(table, None)
+        if isinstance(aliases, dict):
+            base.setdefault(table, {}).update({k: v for k, v in aliases.items() if isinstance(v, str)})
     _merge_lists(base, extra)
 
 

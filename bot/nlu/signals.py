@@ -1,6 +1,7 @@
 """One pass over a message: every lexicon word in it, kept only where it agrees with jieba's word boundaries."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
@@ -18,6 +19,11 @@ _NEGATIVE_STARTS = ("不", "没", "无", "别", "未")
 # In the clause of "要是电梯再坏…", "万一漏水…" nothing has happened yet.
 _HYPOTHETICALS = ("要是", "如果", "万一", "假如", "假设", "一旦", "以防", "防止", "预防", "以免", "免得", "要不然", "不然")
 _CLAUSE_MARKS = frozenset(",.!?;:~… 。、")
+# "出门注意路滑别摔倒", "小心别被偷": a warning names a trouble that has not happened.
+_WARNING_RE = re.compile(r"别(?![人的处家])|不要(?!脸)|千万|小心|当心|谨防|提防|注意(?!到)")
+
+
+_IGNORE = Role("ignore")
 
 
 class Hit(NamedTuple):
@@ -79,7 +85,13 @@ def scan(text: str, lexicon: Lexicon) -> Signals:
                     agrees = _agrees(i, j, bounds)
                 if agrees:
                     found.append(Hit(word, i, j, role))
-    hits = tuple(_drop_denied(text, _drop_ignored(_drop_inner_urgent(found))))
+    found = _drop_inner_urgent(found)
+    # Patterns are added after: a danger word inside "孩子…走丢了" is still a danger.
+    for pattern, role in lexicon.category_patterns:
+        found += [Hit(m.group(0), m.start(), m.end(), role) for m in pattern.finditer(lowered)]
+    if lexicon.ignore_any is not None:
+        found += [Hit(m.group(0), m.start(), m.end(), _IGNORE) for m in lexicon.ignore_any.finditer(lowered)]
+    hits = tuple(_drop_denied(text, _drop_ignored(found)))
     by_role: dict[tuple[str, str | None], list[Hit]] = {}
     for hit in hits:
         by_role.setdefault((hit.role.kind, None), []).append(hit)
@@ -139,4 +151,4 @@ def imagined(text: str, start: int) -> bool:
     while i >= 0 and start - i <= 16 and text[i] not in _CLAUSE_MARKS:
         i -= 1
     clause = text[i + 1:start]
-    return any(h in clause for h in _HYPOTHETICALS)
+    return any(h in clause for h in _HYPOTHETICALS) or bool(_WARNING_RE.search(clause))

@@ -1,10 +1,13 @@
 """The labelled message sets against the thresholds of the issue: intent, category, place, deadline, urgency, chit-chat.
 
-Three sets, checked one by one and together:
+Four sets, checked one by one and together:
 - corpus.jsonl   the set the rules were first written against;
 - holdout.jsonl  written blind, before reading the rules, the way residents and 三长 really write (dialect, typos,
                  run-ons, traditional characters, near misses); the measure of whether the rules generalise;
 - fresh.jsonl    a second set written after a first round of changes, in yet other phrasings.
+- review.jsonl   the failures a user review found (missed dangers, "还没收齐" taken for done, group chatter taken
+                 for reports, "怎么还没人来" follow-ups), each with a few variants written to the same labels;
+                 a regression set, so it is not required to cover every intent and category.
 Do not relabel a held-out message to fit the rules; change the rules, or the label where it was wrong by the
 label definitions below and the corpus's conventions.
 """
@@ -24,7 +27,10 @@ SETS = {
     "corpus": HERE / "corpus.jsonl",
     "holdout": HERE / "holdout.jsonl",
     "fresh": HERE / "fresh.jsonl",
+    "review": HERE / "review.jsonl",
 }
+# The sets that must use every intent and every category (the review set is about the failures it names).
+FULL_COVERAGE = ("corpus", "holdout", "fresh")
 COMBINED = "combined"
 # Every set is read as if said on Wednesday 18 November 2026, 9 o'clock Beijing time:
 # "周三之前" is today, "明天" is Thursday the 19th, "25号之前" is this month, "15号" would be next month.
@@ -40,7 +46,7 @@ THRESHOLDS = {
 MAX_CHITCHAT_FALSE_POSITIVE = 0.01
 # Not a threshold of the issue; a floor so that topic extraction does not silently rot.
 MIN_TOPIC = 0.85
-MIN_ROWS = {"corpus": 400, "holdout": 200, "fresh": 100}
+MIN_ROWS = {"corpus": 400, "holdout": 200, "fresh": 100, "review": 60}
 
 
 @dataclass
@@ -115,9 +121,10 @@ def metrics() -> dict[str, dict[str, Metric]]:
 def test_set_is_a_specification(name: str) -> None:
     rows = _rows(SETS[name])
     assert len(rows) >= MIN_ROWS[name]
-    assert {r["intent"] for r in rows} == set(INTENT_CODES)
     reports = [r for r in rows if r["intent"] == "report"]
-    assert {r["category"] for r in reports} == set(CATEGORY_LABELS)
+    if name in FULL_COVERAGE:
+        assert {r["intent"] for r in rows} == set(INTENT_CODES)
+        assert {r["category"] for r in reports} == set(CATEGORY_LABELS)
     assert len({r["text"] for r in rows}) == len(rows), "a message is labelled twice"
     for r in rows:
         assert r["intent"] in INTENT_CODES

@@ -372,3 +372,43 @@ def test_domain_shaped_text_parses(text: str, now: datetime) -> None:
     p = parse(text, now)
     assert p.intent in INTENT_CODES
     assert not any("内部错误" in line for line in p.explain)
+
+
+# --- the user review: new mechanisms (the labelled lines themselves are in review.jsonl) ------------------------
+
+def test_operator_pattern_aliases_category_patterns_and_ignore_patterns_merge(tmp_path: Path) -> None:
+    extra = tmp_path / "k.toml"
+    extra.write_text('[alias_patterns]\n"(单元)们(?=坏|关不上|锁不上)" = "\\\\1门"\n'
+                     '[categories.greenery.patterns]\ndecisive = ["树[^,]{0,4}倒"]\n'
+                     '[ignore]\npatterns = ["电梯广告[^,]{0,6}"]\n', encoding="utf-8")
+    lexicon = Lexicon.load(extra)
+    assert parse("3单元们坏了", WEDNESDAY, lexicon).category == "facility"
+    assert parse("楼下的树被车撞倒了", WEDNESDAY, lexicon).category == "greenery"
+    assert parse("电梯广告屏坏了", WEDNESDAY, lexicon).intent == "chitchat"
+    assert parse("电梯广告屏坏了", WEDNESDAY).intent == "report"
+    assert parse("楼道等坏了", WEDNESDAY, lexicon).category == "electric"  # built-in pattern aliases are still there
+    assert parse("孩子找不着了", WEDNESDAY, lexicon).category == "safety"  # and built-in category patterns
+
+
+@pytest.mark.parametrize("text", ["2单元还没收齐", "登记表还没填完", "还差2户没交", "宣传单发完了 还剩3份",
+                                  "3单元收齐了 就差1户"])
+def test_work_still_open_is_not_a_completion(text: str) -> None:
+    assert parse(text, WEDNESDAY).intent != "completion"
+
+
+@pytest.mark.parametrize("text", ["问卷收齐了", "承诺书收回来了 就差402一户", "摸底做完了 还有3户没缴"])
+def test_done_with_a_named_holdout_or_a_finding_is_a_completion(text: str) -> None:
+    assert parse(text, WEDNESDAY).intent == "completion"
+
+
+def test_sounds_done_is_not_fooled_by_not_yet() -> None:
+    from bot.nlu.tasktext import sounds_done
+    assert sounds_done("我们单元好了", parse("我们单元好了", WEDNESDAY))
+    for text in ("我们单元还没弄好了", "我们还差2户就齐了"):
+        assert not sounds_done(text, parse(text, WEDNESDAY))
+
+
+@pytest.mark.parametrize("text", ["别人家漏水到我家了", "注意到楼道灯坏了好几天了", "广场舞音响太大声了能不能管管",
+                                  "快递柜坏了", "怎么还没人来修电梯"])
+def test_review_rules_leave_real_reports_alone(text: str) -> None:
+    assert parse(text, WEDNESDAY).intent == "report"
