@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import Person
 from bot.messages import Button, inline_keyboard
 from bot.nlu import CATEGORY_LABELS
+from bot.places import building_label
 from bot.texts import e
 from bot.tickets.model import STATUS_LABELS, Ticket, TicketEvent
 
@@ -65,6 +66,10 @@ def reporter_receipt(t: Ticket, assignee: Person | None, role_label: str | None,
         lines.append(f"已登记 #{t.id}, 社区会尽快安排人处理。")
     lines.append("有照片可以直接发给我, 我会一并转过去。")
     return "\n".join(lines)
+
+
+def unknown_building(building: str) -> str:
+    return f"(名册里没有{e(building_label(building))}, 请核对一下楼号。)"
 
 
 def follow_link(bot_username: str, ticket_id: int) -> str:

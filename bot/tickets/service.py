@@ -131,6 +131,9 @@ class TicketDesk:
             text = render.group_line(ticket, assignee, label)
         if parsed.urgent:
             text += "\n" + render.emergency_advice(EMERGENCY_NUMBER.get(category))
+        if building and known is None:
+            # Filed as written, but a wrong building number would send people to the wrong door.
+            text += "\n" + render.unknown_building(building)
         if not msg.is_private and msg.user_id and not await tx.groups.can_write_to(msg.user_id):
             # The bot cannot write first: give them the door to a private chat for the news.
             username = await tx.meta.get("bot_username")

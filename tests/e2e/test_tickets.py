@@ -377,3 +377,9 @@ async def test_danger_without_an_address_alerts_every_grid_worker_and_the_addres
     assert "补充了地址: 5栋1单元101" in pg.inbox("孙立新")[-1].text
     detail = await pg.say("赵淑芬", "/ticket 1")
     assert "5栋1单元101" in detail[-1].text
+
+
+async def test_a_building_not_in_the_roster_is_filed_but_questioned(pg):
+    replies = await pg.say("李红", "9栋楼道漏水了", where=pg.group())
+    assert replies[0].text.startswith("已记录 #1 给排水 · 9栋")
+    assert "名册里没有9栋, 请核对一下楼号" in replies[0].text
