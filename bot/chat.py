@@ -67,9 +67,14 @@ class Chat:
             person = await tx.people.by_telegram_id(msg.user_id)
             state, data = await tx.chat_states.get(msg.user_id)
             if state == "rating_comment" and msg.text and not msg.media:
-                # We just asked for their words on the rating: the next text is that comment.
-                await self._desk.comment(tx, msg, data["ticket"])
-                return
+                # We just asked for their words on the rating: the next text is that comment,
+                # unless it is a new problem, or it comes long after.
+                fresh = datetime.fromisoformat(data.get("until", "1970-01-01T00:00:00+00:00")) > tx.now
+                parsed = self.understand(msg.text, tx)
+                if fresh and parsed.intent != "report":
+                    await self._desk.comment(tx, msg, data["ticket"])
+                    return
+                await tx.chat_states.clear(msg.user_id)
             if person is None:
                 await self._stranger(tx, msg)
                 return

@@ -158,6 +158,11 @@ def news_resolved(t: Ticket, who: Person) -> str:
     return f"{e(summary(t))} 已由{e(who.name)}办结。请您评价一下这次的处理:"
 
 
+def rating_comment(t: Ticket, text: str) -> str:
+    rating = f" ({e(t.rating)})" if t.rating else ""
+    return f"{e(summary(t))} 报告人的评价{rating}: 「{e(text)}」"
+
+
 def thanks_for_rating(label: str) -> str:
     return f"谢谢您的评价: {label}。还想说点什么, 可以直接写给我。"
 

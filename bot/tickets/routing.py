@@ -1,6 +1,7 @@
 """Who gets a request: a table of rules over a snapshot of who holds which role where."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.roles import Role
@@ -16,6 +17,9 @@ SPECIALIST_FOR: dict[str, Role] = {
 }
 
 # What an urgent reporter is told to call, by field: fire and gas 119, injury 120, police 110.
+# The words of the message come first: a kitchen fire filed under 治安消防 still needs 119.
+_FIRE = re.compile(r"火|烟|烧|爆炸|煤气|燃气|天然气|液化气|漏气|电线.{0,4}(冒|打)火")
+_INJURY = re.compile(r"摔|晕|昏|受伤|流血|不省人事|喘不上|心脏|中风|起不来")
 EMERGENCY_NUMBER: dict[str, str] = {
     "heating_gas": "119",
     "electric": "119",
@@ -23,6 +27,14 @@ EMERGENCY_NUMBER: dict[str, str] = {
     "elderly": "120",
     "safety": "110",
 }
+
+
+def emergency_number(category: str, text: str) -> str | None:
+    if _FIRE.search(text):
+        return "119"
+    if _INJURY.search(text):
+        return "120"
+    return EMERGENCY_NUMBER.get(category)
 
 
 @dataclass(frozen=True)

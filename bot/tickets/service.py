@@ -14,7 +14,7 @@ from bot.nlu import Parsed
 from bot.roles import Role
 from bot.tickets import render
 from bot.tickets.model import NewTicket, Ticket
-from bot.tickets.routing import EMERGENCY_NUMBER, SPECIALIST_FOR, Directory, route
+from bot.tickets.routing import SPECIALIST_FOR, Directory, emergency_number, route
 from bot.tickets.sla import SlaPolicy
 from storage import Store, Tx
 from storage.jobs import Job
@@ -22,6 +22,8 @@ from storage.jobs import Job
 log = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW = timedelta(hours=24)
+# How long after rating the next words are taken as the comment on it.
+COMMENT_WINDOW = timedelta(minutes=30)
 # A photo sent this soon after a report, by the same person in the same chat, belongs to it.
 MEDIA_WINDOW = timedelta(minutes=10)
 SLA_JOB = "ticket_sla"
@@ -130,7 +132,7 @@ class TicketDesk:
         else:
             text = render.group_line(ticket, assignee, label)
         if parsed.urgent:
-            text += "\n" + render.emergency_advice(EMERGENCY_NUMBER.get(category))
+            text += "\n" + render.emergency_advice(emergency_number(category, msg.text))
         if building and known is None:
             # Filed as written, but a wrong building number would send people to the wrong door.
             text += "\n" + render.unknown_building(building)
@@ -192,7 +194,7 @@ class TicketDesk:
                 await tx.outbox.enqueue(copy_message(person.telegram_id, msg.chat_id, msg.message_id))
         text = render.follow_up_receipt(ticket, owner)
         if ticket.urgent:
-            text += "\n" + render.emergency_advice(EMERGENCY_NUMBER.get(ticket.category))
+            text += "\n" + render.emergency_advice(emergency_number(ticket.category, ticket.text))
         await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
 
     async def chase(self, tx: Tx, msg: Incoming, quiet_if_none: bool = False) -> None:
@@ -472,7 +474,8 @@ class TicketDesk:
         await tx.tickets.rate(ticket.id, label)
         await tx.tickets.log(ticket.id, "rated", user_id, ticket.reporter_name, label)
         await tx.outbox.enqueue(clear_buttons(chat_id, message_id))
-        await tx.chat_states.set(user_id, "rating_comment", {"ticket": ticket.id})
+        await tx.chat_states.set(user_id, "rating_comment",
+                                 {"ticket": ticket.id, "until": (tx.now + COMMENT_WINDOW).isoformat()})
         await tx.outbox.enqueue(text_message(chat_id, render.thanks_for_rating(label)))
         if code == "1":
             directory = await self.directory(tx, ticket.community_id)
@@ -487,9 +490,14 @@ class TicketDesk:
         return Answer(f"谢谢您的评价: {label}")
 
     async def comment(self, tx: Tx, msg: Incoming, ticket_id: int) -> None:
+        """The reporter's words on a rating: kept, and passed to whoever has the ticket now."""
         await tx.tickets.comment(ticket_id, msg.text)
         await tx.tickets.log(ticket_id, "comment", msg.user_id, None, msg.text)
         await tx.chat_states.clear(msg.user_id)
+        ticket = await tx.tickets.get(ticket_id)
+        owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
+        if owner and owner.telegram_id:
+            await tx.outbox.enqueue(text_message(owner.telegram_id, render.rating_comment(ticket, msg.text)))
         await tx.outbox.enqueue(text_message(msg.chat_id, "已记下您的意见, 谢谢!"))
 
     async def follow(self, tx: Tx, msg: Incoming, ticket_id: int) -> bool:

@@ -106,3 +106,18 @@ def test_urgent_with_no_known_place_alerts_every_grid_worker():
     decision = route("heating_gas", True, [], COMMUNITY)
     assert decision.assignee == ADMIN
     assert set(decision.also_notify) == {ZHU, SUN}
+
+
+@pytest.mark.parametrize(
+    "category, text, number",
+    [
+        ("safety", "家里厨房着火了, 好大的烟", "119"),
+        ("heating_gas", "楼道里煤气味很大", "119"),
+        ("elderly", "老人在楼梯上摔倒了起不来", "120"),
+        ("safety", "有人在楼下打架", "110"),
+    ],
+)
+def test_the_number_to_call_follows_what_happened(category, text, number):
+    from bot.tickets.routing import emergency_number
+
+    assert emergency_number(category, text) == number

@@ -192,7 +192,8 @@ async def test_unhappy_reporter_reopens_the_ticket_to_the_admin(pg):
     await pg.press("祝兰红", pg.inbox("祝兰红")[-1], "是的")
     await pg.press("李红", pg.inbox("李红")[-1], "不满意")
     await pg.say("李红", "根本没修好, 还在滴水")
-    assert "居民不满意, 已重新打开" in pg.inbox("赵淑芬")[-1].text
+    assert any("居民不满意, 已重新打开" in (m.text or "") for m in pg.inbox("赵淑芬"))
+    assert "「根本没修好, 还在滴水」" in pg.inbox("赵淑芬")[-1].text
     detail = await pg.say("赵淑芬", "/ticket 1")
     assert "根本没修好" in detail[-1].text and "[待接单]" in detail[-1].text
 
@@ -383,3 +384,23 @@ async def test_a_building_not_in_the_roster_is_filed_but_questioned(pg):
     replies = await pg.say("李红", "9栋楼道漏水了", where=pg.group())
     assert replies[0].text.startswith("已记录 #1 给排水 · 9栋")
     assert "名册里没有9栋, 请核对一下楼号" in replies[0].text
+
+
+async def test_a_new_problem_after_a_rating_is_a_new_request_and_the_comment_window_closes(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    await pg.press("祝兰红", card_for(pg, "祝兰红"), "接单")
+    await pg.press("祝兰红", card_for(pg, "祝兰红"), "已办结")
+    await pg.press("李红", pg.inbox("李红")[-1], "满意")
+    pg.clock.advance(days=3)
+    replies = await pg.say("李红", "家里厨房着火了，好大的烟")
+    assert any("119" in (m.text or "") for m in replies)
+    assert not any("已记下您的意见" in (m.text or "") for m in replies)
+
+
+async def test_the_comment_on_an_unhappy_rating_reaches_the_admin(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    await pg.press("祝兰红", card_for(pg, "祝兰红"), "接单")
+    await pg.press("祝兰红", card_for(pg, "祝兰红"), "已办结")
+    await pg.press("李红", pg.inbox("李红")[-1], "不满意")
+    await pg.say("李红", "太慢了, 等了一天才来人")
+    assert "「太慢了, 等了一天才来人」" in pg.inbox("赵淑芬")[-1].text
