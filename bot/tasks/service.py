@@ -100,7 +100,9 @@ class TaskBoard:
             if award is not None:
                 await self.points.give(tx, msg.chat_id, msg.message_id, person, grid.community_id, award)
                 return True
-            if is_notice_text(msg.text) and not (intent == "task" and _addressed(msg.text)):
+            # "通知: …各单元长准时参加" is still a notice to acknowledge; it is a task only when it
+            # hands out work with a deadline ("通知: 各单元长周五前交名单").
+            if is_notice_text(msg.text) and not (intent == "task" and parsed.deadline and _addressed(msg.text)):
                 await self.notices.from_group(tx, msg, person, grid)
                 return True
             if intent == "task":

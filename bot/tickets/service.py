@@ -401,7 +401,10 @@ class TicketDesk:
                       chat_id: int, message_id: int) -> Answer:
         directory = await self.directory(tx, ticket.community_id)
         admin = next((a for a in directory.admins if a != person.id), None)
-        target = await tx.people.get(admin) if admin else None
+        if admin is None:
+            # The community is the last stop: nobody above to hand it back to.
+            return Answer("社区没有其他管理员可以接手。请点「转派」交给具体的人。", alert=True)
+        target = await tx.people.get(admin)
         await self._reassign(tx, ticket, person, target, "returned", reason)
         await tx.outbox.enqueue(delete_message(chat_id, message_id))
         return Answer(f"#{ticket.id} 已退回社区")

@@ -91,3 +91,13 @@ async def test_only_the_sender_or_staff_may_see_who_has_not(pg):
 async def test_chit_chat_and_a_bare_ack_without_a_notice_get_no_answer(pg):
     assert await pg.say("李红", "收到", where=pg.group()) == []
     assert await pg.say("王敏", "今天天气真好", where=pg.group()) == []
+
+
+async def test_a_notice_that_names_the_unit_heads_is_still_a_notice(pg):
+    group = pg.group()
+    await pg.say("祝兰红", "通知: 今天下午2点社区开会, 各单元长准时参加", where=group)
+    card = pg.fake.sent(group)[-1]
+    assert "已收到 0/" in card.text and "📋" not in card.text
+    await pg.say("李红", "收到", where=group)
+    await pg.flush()
+    assert "已收到 1/" in pg.fake.message(card.chat_id, card.message_id).text

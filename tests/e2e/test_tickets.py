@@ -404,3 +404,14 @@ async def test_the_comment_on_an_unhappy_rating_reaches_the_admin(pg):
     await pg.press("李红", pg.inbox("李红")[-1], "不满意")
     await pg.say("李红", "太慢了, 等了一天才来人")
     assert "「太慢了, 等了一天才来人」" in pg.inbox("赵淑芬")[-1].text
+
+
+async def test_the_last_admin_cannot_hand_a_request_back_to_nobody(pg):
+    await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    await pg.press("祝兰红", card_for(pg, "祝兰红"), "退回")
+    await pg.press("祝兰红", pg.inbox("祝兰红")[-1], "不属于我的职责")
+    await pg.press("赵淑芬", card_for(pg, "赵淑芬"), "退回")
+    alert = await pg.press("赵淑芬", pg.inbox("赵淑芬")[-1], "不属于我的职责")
+    assert "社区没有其他管理员可以接手" in alert
+    mine = await pg.say("赵淑芬", "/mine")
+    assert "#1 给排水" in mine[-1].text
