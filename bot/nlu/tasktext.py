@@ -19,6 +19,24 @@ _LEAD_RE = re.compile(r"^[\s,，]*(?:之前|以前|前)?[\s,，]*(?:把|将)?")
 _TAIL_RE = re.compile(r"[\s,，。.!！:：;；、]+$")
 
 
+_BARE_ACK = re.compile(
+    r"^[@\w\s]{0,12}?[,，\s]*(?:收到|已阅|已收到|知道了|明白|好的?|了解|ok|OK|Ok|1|[👌👍🙏✅]+)"
+    r"(?:了|啦|呀|哈|嘞|滴)?[,，。.!！~～\s👌👍🙏✅]*(?:谢谢|辛苦了?|马上办|按时到)?[。.!！~～\s]*$"
+)
+
+
+_ACK_FIRST = re.compile(r"^(?:@\S+\s*)?(?:收到|已阅|已收到|知道了|明白|好的)")
+
+
+def is_bare_ack(text: str) -> bool:
+    """"收到", "收到👌", "@祝兰红 收到了", "收到, 下午就去办": an acknowledgement, not a message
+    that only happens to contain 收到 ("问卷收到了, 下午交")."""
+    text = (text or "").strip()
+    if _ACK_FIRST.match(text) and len(text) <= 16:
+        return True
+    return bool(_BARE_ACK.match(text))
+
+
 def is_notice_text(text: str) -> bool:
     """Starts like a notice: "通知: …", "【通知】…", "公告 …"."""
     return bool(_NOTICE_RE.match(text or ""))

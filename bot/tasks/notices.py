@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import Grid, Person
 from bot.incoming import Incoming
 from bot.messages import Button, edit_text, inline_keyboard, text_message
+from bot.nlu.tasktext import is_bare_ack
 from bot.tasks import render
 from bot.tasks.common import actor_name, grid_readers, is_staff, staff_grids
 from bot.tasks.model import Answer, Notice
@@ -117,6 +118,10 @@ class NoticeBoard:
     async def in_group(self, tx: Tx, msg: Incoming, person: Person | None, notice: Notice | None) -> bool:
         """A "收到" in the group: for the notice it answers, or the newest one."""
         if notice is None:
+            # Not a reply: only a bare acknowledgement counts for the newest notice, so that
+            # "问卷收到了, 下午交" (about something else) does not tick it.
+            if not is_bare_ack(msg.text):
+                return False
             notice = await tx.notices.latest_in_chat(msg.chat_id, ACK_WINDOW)
         if notice is None:
             return False

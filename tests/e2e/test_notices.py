@@ -101,3 +101,13 @@ async def test_a_notice_that_names_the_unit_heads_is_still_a_notice(pg):
     await pg.say("李红", "收到", where=group)
     await pg.flush()
     assert "已收到 1/" in pg.fake.message(card.chat_id, card.message_id).text
+
+
+async def test_a_sentence_that_only_contains_shou_dao_does_not_tick_the_notice(pg):
+    group = pg.group()
+    await pg.say("祝兰红", "通知: 明天上午9点到12点停水, 请大家提前储水", where=group)
+    card = pg.fake.sent(group)[-1]
+    await pg.say("王敏", "问卷收到了，下午交", where=group)
+    await pg.say("李红", "收到，下午就去办", where=group)
+    await pg.flush()
+    assert "已收到 1/" in pg.fake.message(card.chat_id, card.message_id).text
