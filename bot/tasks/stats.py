@@ -76,7 +76,10 @@ def ticket_numbers(rows: list[dict[str, Any]], now: datetime, sla: SlaPolicy | N
             resolve.append(r["resolved_at"] - r["created_at"])
         limits = sla.limits(r["category"], bool(r.get("urgent")))
         end = r.get("resolved_at") or now
-        if r.get("escalations") or end - r["created_at"] > limits.resolve:
+        # Late to accept (still waiting, or accepted after the limit) counts as much as late to resolve.
+        waited_until = accepted or (None if r.get("resolved_at") else now)
+        accept_late = waited_until is not None and waited_until - r["created_at"] > limits.accept
+        if r.get("escalations") or end - r["created_at"] > limits.resolve or accept_late:
             overdue += 1
         code = rating_code(r.get("rating"))
         if code:

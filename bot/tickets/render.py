@@ -215,12 +215,14 @@ EVENT_LABELS = {
 }
 
 
-def ticket_list(title: str, tickets: list[Ticket], names: dict[int, str]) -> str:
+def ticket_list(title: str, tickets: list[Ticket], names: dict[int, str], own: bool = False) -> str:
+    """One line a ticket, urgent ones first and marked; `own` lists leave out the owner's name."""
     if not tickets:
         return f"{title}: 暂时没有。"
     lines = [f"<b>{title}</b>"]
-    for t in tickets:
-        who = names.get(t.assignee_person_id or 0)
-        lines.append(f"{e(summary(t))} · {STATUS_LABELS[t.status]}" + (f" · {e(who)}" if who else ""))
+    for t in sorted(tickets, key=lambda t: not (t.urgent and t.is_open)):
+        who = None if own else names.get(t.assignee_person_id or 0)
+        lines.append(f"{urgent_mark(t) if t.is_open else ''}{e(summary(t))} · {STATUS_LABELS[t.status]}"
+                     + (f" · {e(who)}" if who else ""))
     lines.append("发 /ticket 编号 查看详情, 例如 /ticket " + str(tickets[0].id))
     return "\n".join(lines)

@@ -549,7 +549,7 @@ class TicketDesk:
         tickets = await tx.tickets.assigned_to(person.id)
         names = await self._names(tx, tickets)
         await tx.outbox.enqueue(text_message(
-            msg.chat_id, render.ticket_list("待您处理 (最早的在前)", tickets, names)))
+            msg.chat_id, render.ticket_list("待您处理 (紧急的在前, 其余最早的在前)", tickets, names, own=True)))
 
     async def show(self, tx: Tx, msg: Incoming, person: Person | None, ticket_id: int) -> None:
         ticket = await tx.tickets.get(ticket_id)

@@ -177,3 +177,16 @@ def test_mentions_use_the_username_else_a_link_else_the_name():
     assert mention("王敏", 5, "wangmin") == "@wangmin"
     assert mention("王<敏>", 5) == '<a href="tg://user?id=5">王&lt;敏&gt;</a>'
     assert mention("王敏", None) == "王敏"
+
+
+def test_a_ticket_still_waiting_past_its_accept_limit_is_overdue():
+    from datetime import datetime, timedelta, timezone
+
+    from bot.tasks.stats import ticket_numbers
+
+    now = datetime(2026, 11, 19, 5, 30, tzinfo=timezone.utc)
+    waiting = {"category": "water", "status": "open", "created_at": now - timedelta(hours=20),
+               "urgent": 0, "accepted_at": None, "resolved_at": None, "rating": None}
+    fresh = dict(waiting, created_at=now - timedelta(hours=1))
+    accepted_late = dict(waiting, status="accepted", accepted_at=now - timedelta(hours=10))
+    assert ticket_numbers([waiting, fresh, accepted_late], now).overdue == 2
