@@ -16,6 +16,18 @@ SPECIALIST_FOR: dict[str, Role] = {
     "sanitation": Role.PROPERTY,
 }
 
+# Who can act at once on danger besides the grid worker: the police for a fight, the property
+# company for a trapped lift or a burst pipe, the health worker for a fall.
+URGENT_ALSO: dict[str, Role] = {
+    "safety": Role.POLICE,
+    "facility": Role.PROPERTY,
+    "water": Role.PROPERTY,
+    "electric": Role.PROPERTY,
+    "heating_gas": Role.PROPERTY,
+    "health": Role.HEALTH,
+    "elderly": Role.HEALTH,
+}
+
 # What an urgent reporter is told to call, by field: fire and gas 119, injury 120, police 110.
 # The words of the message come first: a kitchen fire filed under 治安消防 still needs 119.
 _FIRE = re.compile(r"火|烟|烧|爆炸|煤气|燃气|天然气|液化气|漏气|电线.{0,4}(冒|打)火")
@@ -75,8 +87,8 @@ def route(category: str, urgent: bool, grids: list[int], directory: Directory,
     admin = next((p for p in directory.admins if p not in exclude), None)
     if urgent:
         also = [a for a in directory.admins if a not in exclude]
-        if category == "safety" and (police := directory.specialist(Role.POLICE, grid)):
-            also.append(police)
+        if (role := URGENT_ALSO.get(category)) and (specialist := directory.specialist(role, grid)):
+            also.append(specialist)
         if not grids:
             # Danger with no known place: every grid worker hears of it, someone is nearby.
             also += [p for ids in directory.grid_workers.values() for p in ids]

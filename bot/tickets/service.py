@@ -22,6 +22,8 @@ from storage.jobs import Job
 log = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW = timedelta(hours=24)
+# How many times an urgent request nobody accepted is raised with the admins again.
+URGENT_ESCALATIONS = 4
 # How long after rating the next words are taken as the comment on it.
 COMMENT_WINDOW = timedelta(minutes=30)
 # A photo sent this soon after a report, by the same person in the same chat, belongs to it.
@@ -630,6 +632,9 @@ class TicketDesk:
             return "reminded"
         await self._tell_admins(tx, ticket, render.escalation(ticket, stage, assignee))
         await tx.tickets.log(ticket.id, "escalated", None, None, "超时上报社区")
+        if ticket.urgent and stage == "accept" and data["level"] < URGENT_ESCALATIONS + 1:
+            # Danger nobody has taken: keep saying so, night or not, a few more times.
+            await self._add_sla_job(tx, ticket, stage, data["level"] + 1, tx.now + window, window)
         return "escalated"
 
 

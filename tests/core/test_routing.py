@@ -56,8 +56,15 @@ def test_without_a_specialist_the_grid_worker_takes_it():
 
 
 def test_urgent_goes_to_the_grid_worker_and_the_admin_at_once():
-    decision = route("heating_gas", True, [GRID_1], COMMUNITY)
+    decision = route("noise", True, [GRID_1], COMMUNITY)
     assert decision.assignee == ZHU and decision.also_notify == (ADMIN,)
+
+
+@pytest.mark.parametrize("category, helper", [("heating_gas", PROPERTY), ("facility", PROPERTY),
+                                              ("water", PROPERTY), ("elderly", NURSE)])
+def test_urgent_also_reaches_whoever_can_act_on_it(category, helper):
+    decision = route(category, True, [GRID_1], COMMUNITY)
+    assert decision.assignee == ZHU and decision.also_notify == (ADMIN, helper)
 
 
 def test_urgent_safety_also_alerts_the_police():
@@ -103,7 +110,7 @@ def test_quiet_hours_push_reminders_to_the_morning(local, expected):
 
 
 def test_urgent_with_no_known_place_alerts_every_grid_worker():
-    decision = route("heating_gas", True, [], COMMUNITY)
+    decision = route("noise", True, [], COMMUNITY)
     assert decision.assignee == ADMIN
     assert set(decision.also_notify) == {ZHU, SUN}
 

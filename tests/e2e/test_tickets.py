@@ -415,3 +415,14 @@ async def test_the_last_admin_cannot_hand_a_request_back_to_nobody(pg):
     assert "社区没有其他管理员可以接手" in alert
     mine = await pg.say("赵淑芬", "/mine")
     assert "#1 给排水" in mine[-1].text
+
+
+async def test_urgent_danger_nobody_accepts_is_raised_again_through_the_night(pg):
+    pg.clock.now = pg.clock.now.replace(hour=15, minute=0)  # 23:00 in Shanghai
+    await pg.say("王敏", "1栋2单元楼道里有很大的煤气味", where=pg.group())
+    assert any("紧急情况" in (m.text or "") for m in pg.inbox("钱永明"))  # the property company too
+    for _ in range(4):
+        pg.clock.advance(minutes=31)
+        await pg.services.jobs.run_due()
+        await pg.settle()
+    assert sum("超时未接单" in (m.text or "") for m in pg.inbox("赵淑芬")) >= 3
