@@ -143,10 +143,16 @@ class Chat:
         parsed = self.understand(msg.text, tx) if msg.text else None
         state, data = await tx.chat_states.get(msg.user_id)
         if parsed is not None and parsed.intent == "report":
+            if data.get("unknown") and not parsed.building:
+                # They told us an address the roster lacks: file it there rather than ask again.
+                building, unit, room = data["unknown"]
+                parsed = replace(parsed, building=building, unit=parsed.unit or unit,
+                                 room=parsed.room or room)
             if parsed.urgent or parsed.building:
                 # Danger, or a place we can route by, does not wait for a registration.
                 if await self._desk.report(tx, msg, parsed, None, None) is not None:
-                    await tx.outbox.enqueue(text_message(msg.chat_id, texts.ask_address_later()))
+                    if not data.get("unknown"):
+                        await tx.outbox.enqueue(text_message(msg.chat_id, texts.ask_address_later()))
                     return
             data = dict(data) if state == "address" else {}
             data["pending"] = {"text": msg.text, "message_id": msg.message_id}
@@ -165,7 +171,15 @@ class Chat:
             if known and (grid.community_id, grid.community) not in matches:
                 matches.append((grid.community_id, grid.community))
         if len(matches) != 1:
+            _, data = await tx.chat_states.get(msg.user_id)
+            pending = data.pop("pending", None)
+            data["unknown"] = list(address)
+            await tx.chat_states.set(msg.user_id, "address", data)
             await tx.outbox.enqueue(text_message(msg.chat_id, texts.address_unknown(address_label(*address))))
+            if pending:
+                original = replace(msg, text=pending["text"], message_id=pending["message_id"], media=None)
+                parsed = replace(self.understand(original.text, tx), building=building, unit=unit, room=room)
+                await self._desk.report(tx, original, parsed, None, None)
             return
         community_id, community = matches[0]
         _, data = await tx.chat_states.get(msg.user_id)

@@ -67,7 +67,8 @@ def ask_address_again() -> str:
 
 
 def address_unknown(address: str) -> str:
-    return f"社区名册里没有找到「{e(address)}」这栋楼。请检查一下楼号, 或联系您的网格员。"
+    return (f"社区名册里没有找到「{e(address)}」这栋楼。您反映的事我会照样转给社区;"
+            " 也请核对一下楼号, 写错了可以重新告诉我。")
 
 
 def confirm_address(community: str, address: str) -> str:

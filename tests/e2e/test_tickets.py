@@ -426,3 +426,12 @@ async def test_urgent_danger_nobody_accepts_is_raised_again_through_the_night(pg
         await pg.services.jobs.run_due()
         await pg.settle()
     assert sum("超时未接单" in (m.text or "") for m in pg.inbox("赵淑芬")) >= 3
+
+
+async def test_a_resident_whose_building_is_missing_from_the_roster_can_still_report(pg):
+    pg.newcomer("小周")
+    await pg.say("小周", "/start")
+    await pg.say("小周", "我住8栋1单元101")
+    replies = await pg.say("小周", "楼道里的灯坏了")
+    assert any((m.text or "").startswith("已识别: 电力照明 · 8栋1单元101") for m in replies)
+    assert "#1 电力照明 · 8栋1单元101" in card_for(pg, "赵淑芬").text
