@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from bot import texts
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 # "谢谢", "好的", "好的谢谢 👍": a thank-you needs a short answer, not the whole greeting.
 _THANKS = re.compile(r"^(?:好的?|嗯+|收到|知道了|谢谢(?:你|您)?|多谢|感谢|辛苦了?|[👌👍🙏]+)+[!！。~～,， 👌👍🙏]*$")
+
+
+_FIXED = re.compile(r"(已经|自己|刚)?(好了|通了|修好了|不漏了|解决了|没事了|来电了|来水了)")
 
 
 class Chat:
@@ -109,6 +112,9 @@ class Chat:
         if parsed is not None and parsed.intent == "query":
             await self._desk.chase(tx, msg)
             return
+        if _FIXED.search(text) and await self._desk.chase(tx, msg, quiet_if_none=True,
+                                                          within=timedelta(days=3)):
+            return  # "好了, 已经通了": the owner should know before going out for nothing
         if _THANKS.match(text):
             await tx.outbox.enqueue(text_message(msg.chat_id, texts.you_are_welcome()))
             return

@@ -199,13 +199,19 @@ class TicketDesk:
             text += "\n" + render.emergency_advice(emergency_number(ticket.category, ticket.text))
         await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
 
-    async def chase(self, tx: Tx, msg: Incoming, quiet_if_none: bool = False) -> None:
-        """"怎么还没人来啊": the owner hears the reporter is waiting; the reporter hears the status."""
-        earlier = await tx.tickets.latest_open_by_reporter(msg.user_id, DUPLICATE_WINDOW)
+    async def chase(self, tx: Tx, msg: Incoming, quiet_if_none: bool = False,
+                    within: timedelta = DUPLICATE_WINDOW) -> bool:
+        """"怎么还没人来啊": the owner hears the reporter is waiting; the reporter hears the status.
+
+        True when there was an open request to pass it to.
+        """
+        earlier = await tx.tickets.latest_open_by_reporter(msg.user_id, within)
         if earlier is not None:
             await self._follow_up(tx, msg, earlier)
-        elif not quiet_if_none:
+            return True
+        if not quiet_if_none:
             await self.my_tickets(tx, msg, open_only=True)
+        return False
 
     async def place_found(self, tx: Tx, reporter: Person) -> None:
         """A resident told us where they live: their open requests without a place get it."""
@@ -645,7 +651,8 @@ def _follows_up(earlier: Ticket, parsed: Parsed, category: str) -> bool:
     """
     if parsed.urgent and not earlier.urgent:
         return False
-    if category not in (earlier.category, "other"):
+    # "太慢了, 师傅态度也不好" is about the service on this request, not a new property matter.
+    if category not in (earlier.category, "other", "property"):
         return False
     for mine, said in ((earlier.building, parsed.building), (earlier.unit, parsed.unit),
                        (earlier.room, parsed.room)):

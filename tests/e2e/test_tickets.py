@@ -435,3 +435,21 @@ async def test_a_resident_whose_building_is_missing_from_the_roster_can_still_re
     replies = await pg.say("小周", "楼道里的灯坏了")
     assert any((m.text or "").startswith("已识别: 电力照明 · 8栋1单元101") for m in replies)
     assert "#1 电力照明 · 8栋1单元101" in card_for(pg, "赵淑芬").text
+
+
+async def test_a_resident_saying_it_is_fixed_tells_the_owner(pg):
+    await pg.say("宋玉兰", "/start")
+    await pg.share_phone("宋玉兰")
+    await pg.say("宋玉兰", "我家马桶堵了")
+    replies = await pg.say("宋玉兰", "好了，谢谢，已经通了")
+    assert "已把您的话转给负责人祝兰红" in replies[-1].text
+    assert "「好了，谢谢，已经通了」" in pg.inbox("祝兰红")[-1].text
+
+
+async def test_a_complaint_about_the_service_follows_the_request(pg):
+    await pg.say("宋玉兰", "/start")
+    await pg.share_phone("宋玉兰")
+    await pg.say("宋玉兰", "厨房水管漏水了")
+    replies = await pg.say("宋玉兰", "太慢了, 等了一天才来人, 师傅态度也不好")
+    assert "已把您的话转给负责人祝兰红" in replies[-1].text
+    assert not any("#2" in (m.text or "") for m in pg.inbox("宋玉兰"))
