@@ -19,29 +19,26 @@ class Places:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
 
-    async def community_id(self, name: str, create: bool = False) -> int | None:
-        cur = await self._db.execute("SELECT id FROM communities WHERE name = ?", (name,))
+    async def _find_or_add(self, find: str, args: tuple, add: str, add_args: tuple,
+                           create: bool) -> int | None:
+        cur = await self._db.execute(find, args)
         row = await cur.fetchone()
         if row:
             return row["id"]
         if not create:
             return None
-        cur = await self._db.execute("INSERT INTO communities (name) VALUES (?)", (name,))
+        cur = await self._db.execute(add, add_args)
         return cur.lastrowid
 
+    async def community_id(self, name: str, create: bool = False) -> int | None:
+        return await self._find_or_add(
+            "SELECT id FROM communities WHERE name = ?", (name,),
+            "INSERT INTO communities (name) VALUES (?)", (name,), create)
+
     async def grid_id(self, community_id: int, name: str, create: bool = False) -> int | None:
-        cur = await self._db.execute(
-            "SELECT id FROM grids WHERE community_id = ? AND name = ?", (community_id, name)
-        )
-        row = await cur.fetchone()
-        if row:
-            return row["id"]
-        if not create:
-            return None
-        cur = await self._db.execute(
-            "INSERT INTO grids (community_id, name) VALUES (?, ?)", (community_id, name)
-        )
-        return cur.lastrowid
+        return await self._find_or_add(
+            "SELECT id FROM grids WHERE community_id = ? AND name = ?", (community_id, name),
+            "INSERT INTO grids (community_id, name) VALUES (?, ?)", (community_id, name), create)
 
     async def building_id(
         self, community_id: int, name: str, grid_id: int | None = None, create: bool = False
@@ -67,18 +64,9 @@ class Places:
         return cur.lastrowid
 
     async def unit_id(self, building_id: int, name: str, create: bool = False) -> int | None:
-        cur = await self._db.execute(
-            "SELECT id FROM units WHERE building_id = ? AND name = ?", (building_id, name)
-        )
-        row = await cur.fetchone()
-        if row:
-            return row["id"]
-        if not create:
-            return None
-        cur = await self._db.execute(
-            "INSERT INTO units (building_id, name) VALUES (?, ?)", (building_id, name)
-        )
-        return cur.lastrowid
+        return await self._find_or_add(
+            "SELECT id FROM units WHERE building_id = ? AND name = ?", (building_id, name),
+            "INSERT INTO units (building_id, name) VALUES (?, ?)", (building_id, name), create)
 
     async def grid(self, grid_id: int) -> Grid | None:
         cur = await self._db.execute(_GRID_SELECT + " WHERE g.id = ?", (grid_id,))

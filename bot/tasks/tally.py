@@ -119,14 +119,19 @@ class Tally:
 
     # -- /stats ----------------------------------------------------------------------------
 
+    async def _allowed_scopes(self, tx: Tx, msg: Incoming, arg: str) -> list[Scope] | None:
+        """The grids this person may look at, or None after telling them why not."""
+        person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
+        scopes = await self._scopes(tx, msg, person, arg)
+        if isinstance(scopes, str):
+            await tx.outbox.enqueue(text_message(msg.chat_id, scopes, reply_to=msg.message_id))
+            return None
+        return scopes
+
     async def stats_command(self, msg: Incoming, arg: str = "") -> None:
         async with self._store.tx(msg.update_id) as tx:
-            person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
-            scopes = await self._scopes(tx, msg, person, arg)
-            if isinstance(scopes, str):
-                await tx.outbox.enqueue(text_message(msg.chat_id, scopes, reply_to=msg.message_id))
-                return
-            for scope in scopes:
+            scopes = await self._allowed_scopes(tx, msg, arg)
+            for scope in scopes or []:
                 await tx.outbox.enqueue(text_message(msg.chat_id, await self.stats_text(tx, scope)))
 
     async def stats_text(self, tx: Tx, scope: Scope) -> str:
@@ -151,10 +156,8 @@ class Tally:
 
     async def export_command(self, msg: Incoming, arg: str = "") -> None:
         async with self._store.tx(msg.update_id) as tx:
-            person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
-            scopes = await self._scopes(tx, msg, person, arg)
-            if isinstance(scopes, str):
-                await tx.outbox.enqueue(text_message(msg.chat_id, scopes, reply_to=msg.message_id))
+            scopes = await self._allowed_scopes(tx, msg, arg)
+            if scopes is None:
                 return
             found = parse_range(arg, tx.now, self._zone)
             if found is None:
