@@ -150,6 +150,9 @@ def classify(signals: Signals, lexicon: Lexicon, *, category_score: float, dange
     if status or (weak_status and (earlier or acts)) or (acts and asks and not again and not dangers):
         words = tuple((acts or earlier)[:1] + (status or weak_status)[:1])
         return Intent("query", ("问先前所报事情的进度: " + "、".join(words),), words)
+    # "电梯好了吗", "路灯修了没": asking whether something is fixed yet is a question about it, not a report.
+    if (fixed_yet := _FIXED_YET.search(text)) and not dangers and not any(w in text for w in _AGAIN):
+        return Intent("query", ("问是否修好: " + fixed_yet.group(0),), (fixed_yet.group(0),))
     # "怎么还没人来啊", "到底有没有人管": only pressing, with nothing new named, is about what was reported before.
     followup = signals.of("query", "followup")
     if followup and not dangers and not _names_something(signals, followup):
@@ -212,6 +215,9 @@ def _not_yet(text: str, start: int) -> bool:
     # "还没收齐", "没有填完", "问卷还没发完" (the done word's own verb may stand before the match: "没发完")
     before = text[max(0, start - 3):start]
     return any(n in before for n in _NOT_YET)
+
+
+_FIXED_YET = re.compile(r"(?:好了|修好了?|修了|弄好了?|通了|来电了|来水了|亮了|不漏了)(?:吗|没有?|么|没呢)[?？。!！\s]*$")
 
 
 def _names_something(signals: Signals, spans: tuple) -> bool:

@@ -87,3 +87,8 @@ async def _link(pg, name: str) -> bool:
     await pg.say(name, "/start")
     replies = await pg.share_phone(name)
     return "已确认身份" in replies[-1].text
+
+
+async def test_a_question_whether_something_is_fixed_opens_no_ticket(pg):
+    for text in ("电梯好了吗", "楼道灯亮了吗？"):
+        assert await pg.say("周秀英", text, where=pg.group()) == [], text
