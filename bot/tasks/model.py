@@ -12,6 +12,8 @@ TASK_STATUS_LABELS = {"open": "进行中", "done": "已完成", "cancelled": "�
 
 @dataclass(frozen=True)
 class NewTask:
+    """A task as a grid worker hands it out, before it is stored."""
+
     community_id: int
     grid_id: int | None
     chat_id: int
@@ -27,20 +29,10 @@ class NewTask:
 
 
 @dataclass(frozen=True)
-class Task:
+class Task(NewTask):
+    """A task as stored: what was handed out, plus where it stands."""
+
     id: int
-    community_id: int
-    grid_id: int | None
-    chat_id: int
-    source_message_id: int | None
-    title: str
-    topic: str | None
-    text: str
-    audience: str
-    deadline: datetime | None
-    creator_person_id: int | None
-    creator_tg: int | None
-    creator_name: str
     status: str
     card_ref: str | None
     version: int

@@ -16,8 +16,9 @@ OPEN_STATUSES = ("open", "accepted")
 
 
 @dataclass(frozen=True)
-class Ticket:
-    id: int
+class NewTicket:
+    """A request as reported and routed, before it has a number."""
+
     community_id: int
     grid_id: int | None
     building: str | None
@@ -26,13 +27,20 @@ class Ticket:
     category: str
     urgent: bool
     text: str
-    status: str
     reporter_tg: int | None
     reporter_person_id: int | None
     reporter_name: str
     source_chat_id: int
     source_message_id: int | None
     assignee_person_id: int | None
+
+
+@dataclass(frozen=True)
+class Ticket(NewTicket):
+    """A request as stored: what was reported, plus where it stands."""
+
+    id: int
+    status: str
     created_at: datetime
     assigned_at: datetime
     assign_seq: int = 1
@@ -57,21 +65,3 @@ class TicketEvent:
     actor_name: str | None
     kind: str
     detail: str | None
-
-
-@dataclass(frozen=True)
-class NewTicket:
-    community_id: int
-    grid_id: int | None
-    building: str | None
-    unit: str | None
-    room: str | None
-    category: str
-    urgent: bool
-    text: str
-    reporter_tg: int | None
-    reporter_person_id: int | None
-    reporter_name: str
-    source_chat_id: int
-    source_message_id: int | None
-    assignee_person_id: int | None

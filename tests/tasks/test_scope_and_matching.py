@@ -51,8 +51,10 @@ def test_scope_is_every_head_narrowed_to_the_places_named():
 
 
 def task(id_: int, topic: str | None, title: str, text: str, audience: str = "unit") -> Task:
-    return Task(id_, 1, 1, -100, None, title, topic, text, audience, None, 9, 900, "祝兰红", "open",
-                f"k{id_}:card", 1, NOW)
+    return Task(id=id_, community_id=1, grid_id=1, chat_id=-100, source_message_id=None, title=title,
+                topic=topic, text=text, audience=audience, deadline=None, creator_person_id=9,
+                creator_tg=900, creator_name="祝兰红", status="open", card_ref=f"k{id_}:card", version=1,
+                created_at=NOW)
 
 
 def targets(task_id: int, done: tuple[str, ...] = ()) -> list[Target]:
