@@ -230,6 +230,13 @@ class Playground:
         record = next(c for c in self.fake.callbacks if c.id == callback.id)
         return (record.answer or {}).get("text")
 
+    async def press_from_elsewhere(self, name: str, message: MessageRecord, button: str) -> dict:
+        """`name` presses a button the client would not show them; returns the bot's answer."""
+        current = self.fake.message(message.chat_id, message.message_id)
+        callback = self.fake.forge_press(self.user(name), current, find_button(current, button))
+        await self.settle()
+        return next(c for c in self.fake.callbacks if c.id == callback.id).answer
+
     def _sent_count(self) -> int:
         return len(self.fake.sent())
 

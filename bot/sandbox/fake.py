@@ -389,6 +389,18 @@ class FakeTelegram:
         self.world.enqueue("callback_query", query)
         return callback
 
+    def forge_press(self, user: User, message: Any, callback_data: str) -> CallbackRecord:
+        """A press the official client would not send (another user's private chat, a stale copy):
+        what a shared phone or a modified client produces, so the bot's own checks can be tested."""
+        record = self._record(message)
+        query = {"id": self.world.new_callback_id(), "from": user.to_api(), "message": copy.deepcopy(record.data),
+                 "chat_instance": "1", "data": callback_data}
+        callback = CallbackRecord(id=query["id"], user=user, chat_id=record.chat_id, message_id=record.message_id,
+                                  data=callback_data, query=query, time=self.world.clock())
+        self.world.callbacks[callback.id] = callback
+        self.world.enqueue("callback_query", query)
+        return callback
+
     def edit_text(self, user: User, message: Any, new_text: str) -> MessageRecord:
         """``user`` edits their own text message: emits ``edited_message``."""
         record = self._record(message)

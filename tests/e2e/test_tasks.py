@@ -155,7 +155,7 @@ async def test_an_ambiguous_completion_is_asked_about_with_buttons(pg):
     assert ask.text == "李红, 您完成的是哪个任务?"
     assert [label for label, _ in buttons(ask)] == ["📋 问卷收齐", "📋 燃气安全排查"]
     assert mentioned(ask) == [pg.user("李红").id]
-    answer = await press_as(pg, "王敏", ask, "燃气")
+    answer = await pg.press_from_elsewhere("王敏", ask, "燃气")
     assert "问别人的" in answer["text"] and answer["show_alert"]
     assert await pg.press("李红", ask, "燃气") == "已记下: 1栋1单元 完成, 辛苦了!"
     assert current(pg, ask).deleted
@@ -166,24 +166,9 @@ async def test_an_ambiguous_completion_is_asked_about_with_buttons(pg):
     assert "⏳ 1栋3单元 周秀英" in current(pg, second).text
 
 
-async def press_as(pg, name: str, message, button: str) -> dict:
-    """A press on a message in the group by someone else than the bot expects."""
-    from bot.sandbox import CallbackRecord
-
-    data = next(d for label, d in buttons(current(pg, message)) if button in label)
-    user, world = pg.user(name), pg.fake.world
-    query = {"id": world.new_callback_id(), "from": user.to_api(), "message": current(pg, message).data,
-             "chat_instance": "1", "data": data}
-    world.callbacks[query["id"]] = CallbackRecord(query["id"], user, message.chat_id, message.message_id,
-                                                  data, query, world.clock())
-    world.enqueue("callback_query", query)
-    await pg.settle()
-    return world.callbacks[query["id"]].answer
-
-
 async def test_the_creator_cancels_restores_and_corrects_the_card(pg):
     card = await new_task(pg)
-    refused = await press_as(pg, "李红", card, "取消任务")
+    refused = await pg.press_from_elsewhere("李红", card, "取消任务")
     assert refused["show_alert"] and "只有发布任务的人" in refused["text"]
 
     assert await pg.press("祝兰红", card, "取消任务") == "任务已取消。"

@@ -47,26 +47,10 @@ async def test_a_unit_head_reports_a_leak_in_the_group_and_the_grid_worker_handl
         assert step in history
 
 
-async def press_from_elsewhere(pg, name: str, message, button: str) -> dict:
-    """A press by someone who is not the chat's owner: a shared phone, a stale client, a forgery."""
-    data = next(d for label, d in buttons(message) if button in label)
-    user = pg.user(name)
-    world = pg.fake.world
-    query = {"id": world.new_callback_id(), "from": user.to_api(), "message": message.data,
-             "chat_instance": "1", "data": data}
-    from bot.sandbox import CallbackRecord
-
-    world.callbacks[query["id"]] = CallbackRecord(query["id"], user, message.chat_id, message.message_id,
-                                                  data, query, world.clock())
-    world.enqueue("callback_query", query)
-    await pg.settle()
-    return world.callbacks[query["id"]].answer
-
-
 async def test_someone_else_pressing_the_buttons_gets_an_alert(pg):
     await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
     card = card_for(pg, "祝兰红")
-    answer = await press_from_elsewhere(pg, "王敏", card, "接单")
+    answer = await pg.press_from_elsewhere("王敏", card, "接单")
     assert "只有负责人或社区管理员" in answer["text"] and answer["show_alert"] is True
     assert "[待接单]" in pg.fake.message(card.chat_id, card.message_id).text
 
