@@ -381,20 +381,16 @@ class FakeTelegram:
             raise ValueError("that private chat belongs to another user")
         if chat.is_group and chat.members.get(user.id) not in _PRESENT:
             raise ValueError(f"{user.first_name} is not a member of {chat.title!r}")
-        query = {"id": self.world.new_callback_id(), "from": user.to_api(), "message": copy.deepcopy(record.data),
-                 "chat_instance": str(abs(chat.id) * 7919 % 10**18 + 1), "data": callback_data}
-        callback = CallbackRecord(id=query["id"], user=user, chat_id=chat.id, message_id=record.message_id,
-                                  data=callback_data, query=query, time=self.world.clock())
-        self.world.callbacks[callback.id] = callback
-        self.world.enqueue("callback_query", query)
-        return callback
+        return self._enqueue_press(user, record, callback_data)
 
     def forge_press(self, user: User, message: Any, callback_data: str) -> CallbackRecord:
         """A press the official client would not send (another user's private chat, a stale copy):
         what a shared phone or a modified client produces, so the bot's own checks can be tested."""
-        record = self._record(message)
+        return self._enqueue_press(user, self._record(message), callback_data)
+
+    def _enqueue_press(self, user: User, record: MessageRecord, callback_data: str) -> CallbackRecord:
         query = {"id": self.world.new_callback_id(), "from": user.to_api(), "message": copy.deepcopy(record.data),
-                 "chat_instance": "1", "data": callback_data}
+                 "chat_instance": str(abs(record.chat_id) * 7919 % 10**18 + 1), "data": callback_data}
         callback = CallbackRecord(id=query["id"], user=user, chat_id=record.chat_id, message_id=record.message_id,
                                   data=callback_data, query=query, time=self.world.clock())
         self.world.callbacks[callback.id] = callback
