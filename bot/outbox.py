@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.ratelimit import RateLimits
 from storage import Store
@@ -63,6 +63,13 @@ class Sender:
         self._monotonic = monotonic
         # Chats over their limit wait in memory, in real time, not in the database's clock.
         self._held_until = 0.0
+        # A 429 holds its whole chat (and, when several chats hear it at once, the whole bot)
+        # until Telegram's retry_after has passed; an outage holds everything for the back-off.
+        # These follow the database's clock, like the rows' own not_before.
+        self._chat_hold: dict[int, datetime] = {}
+        self._all_hold: datetime | None = None
+        self._last_429: tuple[int, datetime] | None = None
+        self._down_since: datetime | None = None
 
     async def run(self) -> None:
         """Drain until cancelled, waking when something is queued, comes due or is released."""
@@ -85,8 +92,12 @@ class Sender:
         async with self._store.read() as r:
             due = await r.outbox.next_due_at()
         delay = 30.0
+        now = self._store.now()
         if due is not None:
-            delay = (due - self._store.now()).total_seconds()
+            delay = (due - now).total_seconds()
+        holds = [h for h in (self._all_hold, *self._chat_hold.values()) if h is not None and h > now]
+        if holds and due is not None and due <= now:
+            delay = (min(holds) - now).total_seconds()
         if self._held_until:
             delay = min(delay, self._held_until - self._monotonic())
         return max(0.05, min(30.0, delay))
@@ -96,9 +107,15 @@ class Sender:
         made = 0
         self._held_until = 0.0
         while True:
+            now = self._store.now()
+            if self._all_hold is not None:
+                if self._all_hold > now:
+                    return made
+                self._all_hold = None
+            self._chat_hold = {c: h for c, h in self._chat_hold.items() if h > now}
             async with self._store.read() as r:
                 rows = await r.outbox.due(limit=100)
-            held: set[int] = set()  # chats that must wait: skip them, keeping their order
+            held: set[int] = set(self._chat_hold)  # chats that must wait: skip them, keeping their order
             progressed = False
             for row in rows:
                 if row.chat_id in held:
@@ -116,6 +133,8 @@ class Sender:
                     progressed = True
                 else:
                     held.add(row.chat_id)
+                if self._all_hold is not None and self._all_hold > self._store.now():
+                    return made  # Telegram is down, or says the whole bot must wait
             if not progressed:
                 return made
 
@@ -152,14 +171,27 @@ class Sender:
     async def _record(self, row: OutboxRow, result: Result) -> bool:
         async with self._store.tx() as tx:
             now = tx.now
+            if not isinstance(result, RetryLater) or result.seconds is not None:
+                self._back_up(now)
             match result:
                 case Sent(message_id):
                     await tx.outbox.mark_sent(row.id, message_id)
                     return True
-                case RetryLater(error, seconds):
-                    delay = seconds if seconds is not None else backoff(row.attempts)
-                    log.warning("outbox row %s to %s: %s; retry in %.0f s", row.id, row.chat_id, error, delay)
+                case RetryLater(error, None):
+                    delay = backoff(row.attempts)
+                    self._all_hold = now + timedelta(seconds=delay)
+                    if self._down_since is None:
+                        self._down_since = now
+                        log.warning("Telegram is not answering sends (%s); holding the queue and"
+                                    " retrying with back-off", error)
+                    else:
+                        log.debug("outbox row %s: %s; retry in %.0f s", row.id, error, delay)
                     await tx.outbox.mark_retry(row.id, now + timedelta(seconds=delay), error)
+                    return False
+                case RetryLater(error, seconds):
+                    self._flood_wait(row.chat_id, now, seconds)
+                    log.info("flood control on chat %s: waiting %.0f s as Telegram asks", row.chat_id, seconds)
+                    await tx.outbox.mark_retry(row.id, now + timedelta(seconds=seconds), error)
                     return False
                 case Failed(error, blocked_user):
                     log.warning("outbox row %s to %s failed: %s", row.id, row.chat_id, error)
@@ -172,6 +204,21 @@ class Sender:
                     await tx.outbox.set_chat(row.id, new_chat_id)
                     return True  # not sent yet, but due again at once under its new id
         return False
+
+    def _flood_wait(self, chat_id: int, now: datetime, seconds: float) -> None:
+        """Hold the chat; a second chat told to wait at the same moment means the bot is over its limit."""
+        until = now + timedelta(seconds=seconds)
+        self._chat_hold[chat_id] = max(until, self._chat_hold.get(chat_id, until))
+        if self._last_429 and self._last_429[0] != chat_id and now - self._last_429[1] < timedelta(seconds=1):
+            self._all_hold = max(until, self._all_hold or until)
+        self._last_429 = (chat_id, now)
+
+    def _back_up(self, now: datetime) -> None:
+        """Telegram answered: an outage, if there was one, is over."""
+        if self._down_since is not None:
+            log.warning("Telegram answers sends again after %.0f s", (now - self._down_since).total_seconds())
+            self._down_since = None
+            self._all_hold = None
 
 
 def _counts_against_chat(row: OutboxRow) -> bool:

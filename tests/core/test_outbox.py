@@ -187,3 +187,46 @@ async def test_old_update_ids_are_forgotten_but_recent_ones_kept(store):
         pass
     assert await store.prune() == 1
     assert not await store.seen_update(1) and await store.seen_update(2)
+
+
+async def test_flood_control_on_a_chat_holds_all_of_that_chat_but_not_the_others(store):
+    telegram = Telegram(RetryLater("Too Many Requests: retry after 7", 7))
+    await queue(store, *[text_message(-100, f"第{i}条") for i in range(3)], text_message(9, "私聊"))
+    sender = Sender(store, telegram)
+    await sender.drain()
+    assert [c[0] for c in telegram.calls] == [-100, 9]  # the group's next messages wait too
+    store.clock.advance(6)
+    await sender.drain()
+    assert len(telegram.calls) == 2
+    store.clock.advance(1)
+    await sender.drain()
+    assert [c[2]["text"] for c in telegram.calls if c[0] == -100] == ["第0条", "第0条", "第1条", "第2条"]
+
+
+async def test_flood_control_heard_by_two_chats_at_once_holds_the_whole_bot(store):
+    telegram = Telegram(RetryLater("Too Many Requests: retry after 5", 5),
+                        RetryLater("Too Many Requests: retry after 5", 5))
+    await queue(store, text_message(-100, "一群"), text_message(-200, "二群"), text_message(9, "私聊"))
+    sender = Sender(store, telegram)
+    await sender.drain()
+    assert [c[0] for c in telegram.calls] == [-100, -200]
+    store.clock.advance(5)
+    await sender.drain()
+    assert sorted(c[0] for c in telegram.calls[2:]) == [-200, -100, 9]
+
+
+async def test_an_outage_holds_the_queue_and_is_logged_once_with_its_end(store, caplog):
+    telegram = Telegram(*[RetryLater("Bad Gateway")] * 3)
+    await queue(store, *[text_message(chat, "您好") for chat in (1, 2, 3, 4)])
+    ticks = [0.0]
+    sender = Sender(store, telegram, RateLimits(clock=lambda: ticks[0]))
+    caplog.set_level("DEBUG", logger="bot.outbox")
+    for seconds in (0, 1, 2, 4):
+        store.clock.advance(seconds)
+        ticks[0] += seconds
+        await sender.drain()
+    # One try per round while Telegram is down, not one per waiting chat; then everything.
+    assert [c[0] for c in telegram.calls] == [1, 1, 1, 1, 2, 3, 4]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 2
+    assert warnings[0].startswith("Telegram is not answering") and warnings[1].startswith("Telegram answers sends again")
