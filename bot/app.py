@@ -8,28 +8,46 @@ from datetime import datetime
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.request import HTTPXRequest
 
 import handlers
 from bot.config import Config, require_token
+from bot.intake import UpdateIntake
 from bot.outbox import Sender
 from bot.services import Services
 from handlers.delivery import TelegramDelivery
+from handlers.intake import DurableBot, replay
 from storage import Store
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 JOB_TICK_SECONDS = 20
+# How long a send waits for Telegram's answer. A send that times out is retried and may then
+# arrive twice, so wait long: a slow answer is waited for, not repeated.
+SEND_READ_TIMEOUT = 60.0
+# Long polls add their own `timeout` to this.
+POLL_READ_TIMEOUT = 10.0
+
+
+def build_bot(config: Config) -> DurableBot:
+    return DurableBot(
+        token=require_token(config),
+        base_url=config.api_url,
+        base_file_url=config.file_base_url,
+        request=HTTPXRequest(connection_pool_size=8, read_timeout=SEND_READ_TIMEOUT,
+                             write_timeout=SEND_READ_TIMEOUT, connect_timeout=10.0, pool_timeout=10.0),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=POLL_READ_TIMEOUT,
+                                         connect_timeout=10.0),
+        defaults=Defaults(tzinfo=config.zone),
+    )
 
 
 def build_application(config: Config, clock: Clock | None = None) -> Application:
     """A ready-to-start Application; the store opens and the sender starts in post_init."""
     app = (
         ApplicationBuilder()
-        .token(require_token(config))
-        .base_url(config.api_url)
-        .base_file_url(config.file_base_url)
-        .defaults(Defaults(tzinfo=config.zone))
+        .bot(build_bot(config))
         .post_init(lambda a: _open(a, config, clock))
         .post_shutdown(_close)
         .build()
@@ -43,6 +61,12 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     services = Services.build(config, store)
     services.chat.warm_up()
     app.bot_data["services"] = services
+    intake = UpdateIntake(store)
+    app.bot_data["intake"] = intake
+    # Updates a previous run received but did not finish go first; from now on every fetched
+    # update is written down before it is confirmed.
+    await replay(app, intake)
+    app.bot.attach(intake)
     async with store.tx() as tx:
         await tx.meta.set("bot_username", app.bot.username)
     await handlers.publish_commands(app)
@@ -87,7 +111,8 @@ async def start(app: Application, poll_timeout: float = 10.0) -> None:
     await app.post_init(app)
     await app.start()
     await app.updater.start_polling(
-        poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+        poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES,
+        error_callback=app.bot.poll_failed,
     )
 
 

@@ -1,7 +1,7 @@
 """Telegram adapters: turn updates into core calls; registered in one place below."""
 from __future__ import annotations
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -12,7 +12,11 @@ from telegram.ext import (
 )
 
 from bot import menus
-from handlers import buttons, commands, errors, messages, tasks
+from handlers import buttons, commands, errors, intake, messages, tasks
+
+# Runs after every other group: marks the update done so a restart does not replay it.
+LAST_GROUP = 1000
+
 
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
@@ -58,6 +62,7 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(private & filters.COMMAND & filters.UpdateType.MESSAGE,
                                    messages.unknown_command))
 
+    app.add_handler(TypeHandler(Update, intake.mark_handled), group=LAST_GROUP)
     app.add_error_handler(errors.on_error)
 
 

@@ -14,6 +14,7 @@ import aiosqlite
 
 from storage.chat_states import ChatStates
 from storage.groups import Groups
+from storage.inbox import Inbox
 from storage.invites import Invites
 from storage.jobs import Jobs
 from storage.meta import Meta
@@ -46,6 +47,7 @@ class Tx:
         self.invites = Invites(db, now)
         self.outbox = Outbox(db, now)
         self.updates = Updates(db, now)
+        self.inbox = Inbox(db, now)
         self.meta = Meta(db)
         self.jobs = Jobs(db, now)
         self.tickets = Tickets(db, now)
@@ -138,6 +140,7 @@ class Store:
     async def prune(self, keep: timedelta = timedelta(days=7)) -> int:
         """Forget processed update ids older than `keep`: Telegram keeps updates 24 hours at most."""
         async with self.tx() as tx:
+            await tx.inbox.forget_before(tx.now - keep)
             return await tx.updates.forget_before(tx.now - keep)
 
     async def seen_update(self, update_id: int) -> bool:

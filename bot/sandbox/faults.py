@@ -1,9 +1,9 @@
-"""Outage switches: make API calls fail with an HTTP status, hang, or drop the connection."""
+"""Outage switches: make API calls fail with an HTTP status, hang, drop the connection, or answer late."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-MODES = ("status", "hang", "drop")
+MODES = ("status", "hang", "drop", "slow")
 
 
 @dataclass
@@ -14,7 +14,8 @@ class Fault:
     downloads) or None for every call. ``remaining`` counts the calls still to break;
     None keeps the rule until it is cleared. ``mode``: "status" answers ``status`` with a
     Telegram-style JSON error body, "hang" never answers (until ``hang_seconds`` pass or the
-    fake stops), "drop" closes the connection without a response.
+    fake stops), "drop" closes the connection without a response, "slow" does the call and
+    answers it as usual, but only after ``hang_seconds``.
     """
 
     status: int = 502

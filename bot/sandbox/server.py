@@ -122,7 +122,7 @@ class Server:
             params = coerce_all(raw)
             call.params = params
             fault = fake.faults.take(call.method)
-            if fault is not None:
+            if fault is not None and fault.mode != "slow":
                 call.injected = True
                 return await self._fault(request, fault, call)
             if found is None:
@@ -130,6 +130,10 @@ class Server:
             result = found[1](params)
             if asyncio.iscoroutine(result):
                 result = await result
+            if fault is not None:
+                # Done, as Telegram would have done it; only the answer is late (and is lost
+                # if the client stopped waiting).
+                await asyncio.sleep(fault.hang_seconds or 0)
         except ApiError as exc:
             call.ok, call.status, call.description = False, exc.status, exc.description
             return _json(exc.body(), exc.status)
