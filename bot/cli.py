@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
 from bot.config import ConfigError, load_config
+from bot.logs import configure as configure_logging
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,13 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or ("run" if config.token else "demo")
     # The demo's terminal is the conversation: only problems are logged there.
     level = "WARNING" if command == "demo" else config.log_level.upper()
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Every HTTP call and every scheduler tick would drown what matters.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    configure_logging(config, level, to_file=command == "run")
     try:
         if command == "run":
             from bot.app import run

@@ -23,6 +23,7 @@ class Config:
     db: Path = Path("data/sanzhang.sqlite3")
     tz: str = "Asia/Shanghai"
     log_level: str = "INFO"
+    log_file: str | None = None
     keywords: Path | None = None
     extra: dict = field(default_factory=dict)
 
@@ -46,6 +47,7 @@ _ENV = {
     "BOT_DB": "db",
     "BOT_TZ": "tz",
     "BOT_LOG_LEVEL": "log_level",
+    "BOT_LOG_FILE": "log_file",
     "BOT_KEYWORDS": "keywords",
 }
 
