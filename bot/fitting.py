@@ -30,7 +30,7 @@ _NAMED = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}
 
 
 def utf16_len(text: str) -> int:
-    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def strip_markers(text: str) -> str:
@@ -139,6 +139,8 @@ def _shorten_span(tokens: list[str], start: int, end: int, keep: int) -> list[st
 def fit_html(html: str, limit: int = TEXT_LIMIT) -> str:
     """The text as it is if it fits; else its marked quotes shortened with "…", longest first;
     else cut at the end. Never cut inside a tag or an entity."""
+    if utf16_len(html) <= limit:  # tags and entities only ever shrink what Telegram counts
+        return strip_markers(html)
     tokens = _TOKEN.findall(html)
     total = sum(_width(t) for t in tokens)
     if total <= limit:
@@ -192,6 +194,8 @@ def fit_plain(text: str, limit: int) -> str:
 def split_html(html: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Pages of at most `limit` each, broken after a line where one is near, with tags that
     span a break closed at the end of one page and opened again at the start of the next."""
+    if utf16_len(html) <= limit:
+        return [strip_markers(html)]
     tokens = [t for t in _TOKEN.findall(html) if t not in MARKERS]
     pages: list[str] = []
     stack: list[tuple[str, str]] = []

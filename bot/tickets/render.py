@@ -51,6 +51,10 @@ def group_line(t: Ticket, assignee: Person | None, role_label: str | None) -> st
     return f"{urgent_mark(t)}已记录 {e(summary(t))}, {who}"
 
 
+def owner_unreachable_note(assignee: Person) -> str:
+    return f"({e(assignee.name)}暂时收不到机器人的消息, 已请社区管理员跟进。)"
+
+
 def emergency_advice(number: str | None) -> str:
     if number:
         return f"⚠️ 如有危险, 请立即拨打 {number}!"

@@ -142,6 +142,9 @@ class TicketDesk:
             text = render.reporter_receipt(ticket, assignee, label, limits.accept)
         else:
             text = render.group_line(ticket, assignee, label)
+        if assignee and not await self._reachable(tx, assignee):
+            # Named as the owner, but the card may never reach them: say so rather than promise.
+            text += "\n" + render.owner_unreachable_note(assignee)
         if parsed.urgent:
             text += "\n" + render.emergency_advice(emergency_number(category, msg.text))
         if building and known is None:
@@ -247,8 +250,7 @@ class TicketDesk:
         if assignee is None:
             await self._tell_admins(tx, ticket, render.escalation(ticket, "accept", None))
             return
-        reachable = assignee.telegram_id and await tx.groups.can_write_to(assignee.telegram_id)
-        if not reachable:
+        if not await self._reachable(tx, assignee):
             await tx.tickets.log(ticket.id, "unreachable", None, None, assignee.name)
             await self._tell_admins(tx, ticket, render.unreachable(ticket, assignee),
                                     skip=assignee.id)
@@ -259,6 +261,10 @@ class TicketDesk:
         await tx.tickets.set_card(ticket.id, ref)
         for chat_id, message_id, _ in await tx.tickets.media(ticket.id):
             await tx.outbox.enqueue(copy_message(assignee.telegram_id, chat_id, message_id))
+
+    async def _reachable(self, tx: Tx, person: Person) -> bool:
+        """Whether the bot can write to them: linked, and they opened a private chat not since blocked."""
+        return bool(person.telegram_id) and await tx.groups.can_write_to(person.telegram_id)
 
     async def _send_card(self, tx: Tx, ticket: Ticket, person: Person, ref: str | None,
                          source: str | None = None, note: str | None = None,

@@ -109,3 +109,13 @@ async def test_a_long_follow_up_from_the_reporter_reaches_the_owner(pg):
     note = pg.inbox("祝兰红")[-1].text
     assert note.startswith("#1 给排水") and "报告人宋玉兰补充: 「怎么还没人来啊" in note and note.endswith("…」")
     assert failed_calls(pg) == []
+
+
+async def test_a_receipt_does_not_promise_what_cannot_be_delivered(pg):
+    pg.fake.block_bot(pg.user("祝兰红"))
+    async with pg.services.store.tx() as tx:
+        await tx.groups.blocked(pg.user("祝兰红").id)  # as the sender learnt from an earlier 403
+    receipt = await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
+    assert "已转网格员祝兰红" in receipt[0].text
+    assert "祝兰红暂时收不到机器人的消息, 已请社区管理员跟进" in receipt[0].text
+    assert any("祝兰红还没有私聊过机器人" in (m.text or "") for m in pg.inbox("赵淑芬"))
