@@ -12,6 +12,7 @@ from bot.ids import MAX_ID, parse_callback, parse_id
 from bot.domain import Grid
 from bot.messages import shortenable
 from bot.nlu import parse
+from bot.nlu.awards import parse_add_command, parse_award
 from bot.places import parse_address
 from bot.sandbox.formatting import format_text
 from bot.sandbox.html import parse_html
@@ -64,6 +65,14 @@ def test_start_payloads_and_grid_names_never_raise(text):
     grid_key(text)
     match_grids(text, GRIDS)
     parse_address(text)
+
+
+@FAST
+@given(st.sampled_from(["add", "加", "记", "ADD"]), st.text(max_size=8), NUMBERISH, st.text(max_size=20))
+def test_a_points_command_with_any_amount_never_raises(verb, name, amount, reason):
+    """/points add 名字 分数 理由, with "²" or a sign or a huge number as the amount."""
+    parse_add_command(f"{verb} {name or '李红'} {amount} {reason}")
+    parse_award(f"给{name}记{amount}分 {reason}")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
