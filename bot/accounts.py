@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from bot import texts
+from bot import policy, texts
+from bot.domain import Person
 from bot.incoming import Incoming
 from bot.menus import menu_keyboard, personal_menu
 from bot.messages import REMOVE_KEYBOARD, reply_keyboard, text_message
@@ -24,9 +25,6 @@ def phone_keyboard() -> dict:
     return reply_keyboard([], contact_button=texts.CONTACT_BUTTON)
 
 
-FOLLOW_PAYLOAD = re.compile(r"^t-(\d{1,9})$")
-
-
 class Accounts:
     def __init__(self, store: Store, desk: TicketDesk) -> None:
         self._store = store
@@ -36,8 +34,7 @@ class Accounts:
         async with self._store.tx(msg.update_id) as tx:
             await tx.groups.saw_private(msg.user_id)
             person = await tx.people.by_telegram_id(msg.user_id)
-            follow = FOLLOW_PAYLOAD.match(payload.strip())
-            if follow and await self._desk.follow(tx, msg, int(follow.group(1))):
+            if payload and await self._desk.follow(tx, msg, payload.strip()):
                 return
             if payload:
                 await self._redeem(tx, msg, payload.strip(), person)
@@ -51,22 +48,34 @@ class Accounts:
                                  keyboard=phone_keyboard())
                 )
 
-    async def _redeem(self, tx: Tx, msg: Incoming, code: str, current) -> None:
-        person_id, used_by = await tx.invites.redeem(code, msg.user_id)
-        if person_id is None:
+    async def _redeem(self, tx: Tx, msg: Incoming, code: str, current: Person | None) -> None:
+        """An invite link: link the account, or say why not; a refused invite stays unused."""
+        found = await tx.invites.find(code)
+        person = await tx.people.get(found[0]) if found else None
+        if found is None or person is None:
             reply = text_message(msg.chat_id, texts.invite_unknown(), keyboard=phone_keyboard())
-        elif used_by is not None and used_by != msg.user_id:
+        elif found[1] is not None and found[1] != msg.user_id:
             reply = text_message(msg.chat_id, texts.invite_used())
+        elif not policy.may_link_account(person, msg.user_id):
+            reply = text_message(msg.chat_id, texts.account_taken())
+        elif not policy.may_switch_account(current, person):
+            workers = await self._grid_workers(tx, current)
+            reply = text_message(msg.chat_id, texts.already_someone_else(current, workers))
         else:
-            person = await tx.people.get(person_id)
-            if person.telegram_id not in (None, msg.user_id):
-                reply = text_message(msg.chat_id, texts.account_taken())
-            else:
-                await tx.people.link(person_id, msg.user_id)
-                person = await tx.people.get(person_id)
-                reply = text_message(msg.chat_id, texts.linked(person), keyboard=menu_keyboard())
-                await self._menu(tx, person)
+            await tx.invites.use(code, msg.user_id)
+            await tx.people.link(person.id, msg.user_id)
+            person = await tx.people.get(person.id)
+            reply = text_message(msg.chat_id, texts.linked(person), keyboard=menu_keyboard())
+            await self._menu(tx, person)
         await tx.outbox.enqueue(reply)
+
+    async def _grid_workers(self, tx: Tx, person: Person) -> list[Person]:
+        """Who to ask when something about a person's identity is wrong: their grid's workers."""
+        workers: list[Person] = []
+        for grid_id in dict.fromkeys(a.grid_id for a in person.roles if a.grid_id):
+            workers += [w for w in await tx.people.holding(Role.GRID_WORKER, person.community_id, grid_id)
+                        if w not in workers]
+        return workers
 
     async def _menu(self, tx: Tx, person) -> None:
         if (menu := personal_menu(person)) is not None:

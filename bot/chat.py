@@ -200,7 +200,7 @@ class Chat:
         async with self._store.tx(update_id) as tx:
             state, data = await tx.chat_states.get(msg.user_id)
             if state != "address" or "building" not in data:
-                return "这个按钮已经失效了。"
+                return texts.BUTTON_EXPIRED
             await tx.outbox.enqueue(clear_buttons(msg.chat_id, msg.message_id))
             if not yes:
                 data = {k: v for k, v in data.items() if k == "pending"}

@@ -55,6 +55,8 @@ class Person:
     telegram_id: int | None
     active: bool = True
     roles: tuple[Assignment, ...] = field(default=())
+    # Made by the bot when a resident told it their address, not imported from the roster.
+    self_registered: bool = False
 
     def has(self, *roles: Role) -> bool:
         return any(a.role in roles for a in self.roles)

@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot import texts
-from bot.domain import Grid, Person
+from bot import policy, texts
+from bot.domain import Grid, GroupBinding, Person
 from bot.incoming import Incoming
 from bot.messages import text_message
 from bot.nlu.numerals import to_int
+from bot.refusals import refuse
 from bot.roles import SPECIALISTS, Role
 from storage import Store, Tx
 
@@ -42,17 +43,6 @@ def match_grids(query: str, grids: list[Grid]) -> list[Grid]:
     return found
 
 
-def may_bind(person: Person | None, grid: Grid) -> bool:
-    if person is None:
-        return False
-    for a in person.roles:
-        if a.role is Role.ADMIN and a.community_id == grid.community_id:
-            return True
-        if a.role is Role.GRID_WORKER and a.grid_id == grid.id:
-            return True
-    return False
-
-
 class Groups:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -61,30 +51,47 @@ class Groups:
         async with self._store.tx(msg.update_id) as tx:
             grids = await tx.places.grids()
             person = await tx.people.by_telegram_id(msg.user_id)
-            reply = await self._bind(tx, msg, query.strip(), grids, person, access)
-            await tx.outbox.enqueue(text_message(msg.chat_id, reply, reply_to=msg.message_id))
+            current = await tx.groups.binding(msg.chat_id)
+            reply, refused = await self._bind(tx, msg, query.strip(), grids, person, current, access)
+            if refused:
+                await refuse(tx, msg, reply)
+            else:
+                await tx.outbox.enqueue(text_message(msg.chat_id, reply, reply_to=msg.message_id))
 
-    async def _bind(self, tx: Tx, msg: Incoming, query: str, grids: list[Grid],
-                    person: Person | None, access: GroupAccess) -> str:
+    async def _bind(self, tx: Tx, msg: Incoming, query: str, grids: list[Grid], person: Person | None,
+                    current: GroupBinding | None, access: GroupAccess) -> tuple[str, bool]:
+        """The answer, and whether it is a refusal (those are not for the whole group to read)."""
         if person is None or not person.has(Role.ADMIN, Role.GRID_WORKER):
-            return texts.bind_refused()
-        mine = [g for g in grids if may_bind(person, g)]
+            return texts.bind_refused(), True
+        mine = [g for g in grids if policy.runs_grid(person, g)]
         if not query:
-            return texts.bind_usage(mine)
+            return texts.bind_usage(mine), False
         found = match_grids(query, grids)
         if not found:
-            return texts.bind_unknown_grid(query, mine)
-        allowed = [g for g in found if may_bind(person, g)]
+            return texts.bind_unknown_grid(query, mine), False
+        allowed = [g for g in found if policy.runs_grid(person, g)]
         if not allowed:
-            return texts.bind_refused()
+            return texts.bind_refused(), True
         if len(allowed) > 1:
-            return texts.bind_ambiguous(allowed)
+            return texts.bind_ambiguous(allowed), False
         grid = allowed[0]
+        bound_to = current.grid if current else None
+        if not policy.may_bind_group(person, grid, bound_to):
+            return texts.bind_taken(bound_to), True
         await tx.groups.bind(msg.chat_id, grid.id, msg.chat_title, msg.user_id)
+        if bound_to is not None and bound_to.id != grid.id:
+            await self._tell_previous_grid(tx, msg, bound_to, grid, person)
         reply = texts.bound(grid)
         if not access.reads_all:
             reply += "\n\n" + texts.privacy_warning(access.bot_username)
-        return reply
+        return reply, False
+
+    async def _tell_previous_grid(self, tx: Tx, msg: Incoming, old: Grid, new: Grid, actor: Person) -> None:
+        """A group moved to another grid: its old grid's worker hears it at once, not from a resident."""
+        for worker in await tx.people.holding(Role.GRID_WORKER, old.community_id, old.id):
+            if worker.telegram_id and worker.id != actor.id:
+                await tx.outbox.enqueue(text_message(
+                    worker.telegram_id, texts.rebound(msg.chat_title, old, new, actor)))
 
     async def added(self, msg: Incoming, access: GroupAccess) -> None:
         async with self._store.tx(msg.update_id) as tx:

@@ -6,6 +6,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.fitting import (CAPTION_LIMIT, MARKERS, SHORTEN_FROM, SHORTEN_TO, TEXT_LIMIT, fit_html, fit_plain,
+                         split_html)
+
 
 @dataclass(frozen=True)
 class Button:
@@ -55,8 +58,32 @@ class Outgoing:
     ref: str | None = None
     edit_of: str | None = None
 
+    def __post_init__(self) -> None:
+        # Every text and caption is fitted here, where each call is built, so none can reach
+        # Telegram too long to send ("Bad Request: message is too long" is a failure for good).
+        object.__setattr__(self, "params", fitted(self.params))
+
     def payload(self) -> str:
         return json.dumps(self.params, ensure_ascii=False, sort_keys=True)
+
+
+def shortenable(html: str) -> str:
+    """Mark people's words inside a message: if the message is too long, they are cut first, with "…"."""
+    return SHORTEN_FROM + html.translate({ord(c): None for c in MARKERS}) + SHORTEN_TO
+
+
+def fitted(params: dict[str, Any]) -> dict[str, Any]:
+    """The call's parameters with its text (4096) or caption (1024) within Telegram's limits."""
+    html = str(params.get("parse_mode", "")).upper() == "HTML"
+    out = params
+    for key, limit in (("text", TEXT_LIMIT), ("caption", CAPTION_LIMIT)):
+        value = params.get(key)
+        if isinstance(value, str):
+            short = fit_html(value, limit) if html else fit_plain(value, limit)
+            if short != value:
+                out = dict(out) if out is params else out
+                out[key] = short
+    return out
 
 
 def _html(text: str, keyboard: dict[str, Any] | None) -> dict[str, Any]:
@@ -86,6 +113,21 @@ def text_message(
     if silent:
         params["disable_notification"] = True
     return Outgoing(chat_id, "sendMessage", params, ref=ref)
+
+
+def text_pages(
+    chat_id: int,
+    text: str,
+    *,
+    keyboard: dict[str, Any] | None = None,
+    reply_to: int | None = None,
+) -> list[Outgoing]:
+    """A long text (a ticket's whole history, a long list) as several messages, none cut short;
+    the buttons ride on the last one."""
+    pages = split_html(text, TEXT_LIMIT)
+    return [text_message(chat_id, page, keyboard=keyboard if i == len(pages) - 1 else None,
+                         reply_to=reply_to if i == 0 else None)
+            for i, page in enumerate(pages)]
 
 
 def edit_text(

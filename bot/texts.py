@@ -4,6 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain import Assignment, Grid, Person
+from bot.fitting import MARKERS
 from bot.places import building_label, unit_label
 from bot.roles import Role
 
@@ -11,11 +12,15 @@ CONTACT_BUTTON = "📱 分享手机号"
 MENU_REPORT = "报事报修"
 MENU_MINE = "我的诉求"
 MENU_CONTACT = "联系网格员"
+# The answer to a press of any button the bot no longer knows (old, forged, or of another version).
+BUTTON_EXPIRED = "这个按钮已经失效了。"
+
+_NO_MARKERS = {ord(c): None for c in MARKERS}
 
 
 def e(text: object) -> str:
     """Escape anything that came from people or files before it goes into an HTML message."""
-    return escape(str(text), quote=False)
+    return escape(str(text).translate(_NO_MARKERS), quote=False)
 
 
 def role_line(a: Assignment) -> str:
@@ -135,6 +140,40 @@ def account_taken() -> str:
     return "名册里的这个人已绑定了另一个 Telegram 账号。如需更换, 请联系网格员。"
 
 
+def already_someone_else(person: Person, workers: list[Person]) -> str:
+    """An account linked to one roster person opened another person's invite."""
+    who = "、".join(f"{e(w.name)} {e(w.phone or '')}".rstrip() for w in workers[:2])
+    ask = f"请联系网格员{who}" if who else "请联系您的网格员或社区工作人员"
+    return (f"您的账号已经确认为 {e(person.name)}, 不能再用别人的邀请链接。"
+            f"如果确认身份时弄错了, {ask}, 请他们帮您更正。这个邀请链接没有用掉, 还可以给本人用。")
+
+
+def follow_refused() -> str:
+    """A follow link that is not (or no longer) for this person: it tells nothing about any request."""
+    return ("这个链接已经失效了, 或者不是给您的。您有事要反映, 直接写给我就行; "
+            "想看自己报过的事, 发 /my。")
+
+
+def ticket_usage() -> str:
+    return "请在 /ticket 后面写诉求编号, 例如「/ticket 23」。"
+
+
+def ticket_in_private(ticket_id: int | None) -> str:
+    """/ticket in a group: the details hold a home's problem and a phone number, so only in private."""
+    return f"诉求详情请私聊我查看: 发「/ticket {ticket_id or '编号'}」。"
+
+
+def refused_in_group(title: str | None, text: str) -> str:
+    """A refusal to a command someone sent in a group, told to them privately."""
+    where = f"「{e(title)}」" if title else "群里"
+    return f"您在{where}发的命令没有执行: {text}"
+
+
+def refused_short() -> str:
+    """The one line a group sees when the person refused cannot be written to privately."""
+    return "抱歉, 您没有这个权限。"
+
+
 def not_linked() -> str:
     return "还不知道您是谁。请私聊我发送 /start, 按提示分享手机号确认身份。"
 
@@ -217,6 +256,18 @@ def bind_unknown_grid(name: str, grids: list[Grid]) -> str:
 
 def bind_refused() -> str:
     return "抱歉, 只有本网格的网格员或社区管理员可以绑定群。"
+
+
+def bind_taken(grid: Grid) -> str:
+    return (f"本群已绑定 {e(grid.community)} {e(grid.name)}。"
+            f"改绑要由{e(grid.name)}的网格员或社区管理员来操作。")
+
+
+def rebound(title: str | None, old: Grid, new: Grid, actor: Person) -> str:
+    """To the previous grid's worker: their group now belongs to another grid."""
+    group = f"「{e(title)}」" if title else "一个群"
+    return (f"⚠️ {group}原来绑定{e(old.name)}, 已由{e(actor.name)}改绑到{e(new.name)}, "
+            f"群里报的事以后转给{e(new.name)}。如有疑问, 请联系社区管理员。")
 
 
 def bind_ambiguous(grids: list[Grid]) -> str:

@@ -43,7 +43,7 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(buttons.ticket_button, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(tasks.task_button, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(tasks.notice_button, pattern=r"^n:"))
-    app.add_handler(CallbackQueryHandler(buttons.address_button, pattern=r"^a:"))
+    app.add_handler(CallbackQueryHandler(buttons.address_button, pattern=r"^a:[yn]$"))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, messages.bot_added))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, messages.migrated))
@@ -61,6 +61,8 @@ def register(app: Application) -> None:
     # Registered last: only a command nothing above took gets this answer, and only in private.
     app.add_handler(MessageHandler(private & filters.COMMAND & filters.UpdateType.MESSAGE,
                                    messages.unknown_command))
+    # Registered after every other button: a press nothing above matched is still answered.
+    app.add_handler(CallbackQueryHandler(buttons.expired))
 
     app.add_handler(TypeHandler(Update, intake.mark_handled), group=LAST_GROUP)
     app.add_error_handler(errors.on_error)

@@ -1,9 +1,10 @@
-"""Inline button presses: ticket actions and a resident's address confirmation."""
+"""Inline button presses: ticket actions, a resident's address confirmation, and any other press."""
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.texts import BUTTON_EXPIRED
 from bot.tickets.service import parse_button
 from handlers.convert import incoming, services
 
@@ -12,7 +13,7 @@ async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     parsed = parse_button(query.data or "")
     if parsed is None or query.message is None:
-        await query.answer("这个按钮已经失效了。", show_alert=True)
+        await query.answer(BUTTON_EXPIRED, show_alert=True)
         return
     ticket_id, action, arg = parsed
     answer = await services(context).tickets.press(
@@ -25,9 +26,15 @@ async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def address_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query.message is None:
-        await query.answer()
+        await query.answer(BUTTON_EXPIRED, show_alert=True)
         return
     text = await services(context).chat.address_answer(
         update.update_id, incoming(update), yes=query.data == "a:y"
     )
     await query.answer(text)
+
+
+async def expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press no handler above took (old, forged, or from another version of the bot): every
+    press is answered, or the button keeps spinning on the person's phone."""
+    await update.callback_query.answer(BUTTON_EXPIRED, show_alert=True)

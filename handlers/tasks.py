@@ -4,6 +4,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.texts import BUTTON_EXPIRED
 from handlers.convert import incoming, services
 
 
@@ -38,7 +39,7 @@ async def points(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def task_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query.message is None:
-        await query.answer("这个按钮已经失效了。", show_alert=True)
+        await query.answer(BUTTON_EXPIRED, show_alert=True)
         return
     answer = await services(context).tasks.press(
         update.update_id, query.from_user.id, query.message.chat.id, query.message.message_id, query.data or "")
@@ -48,7 +49,7 @@ async def task_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def notice_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query.message is None:
-        await query.answer("这个按钮已经失效了。", show_alert=True)
+        await query.answer(BUTTON_EXPIRED, show_alert=True)
         return
     user = query.from_user
     name = " ".join(p for p in (user.first_name, user.last_name) if p)

@@ -30,21 +30,20 @@ class Invites:
         )
         return code
 
-    async def redeem(self, code: str, telegram_id: int) -> tuple[int | None, int | None]:
-        """(person id, who had used it before): None as the second means this call used it."""
+    async def find(self, code: str) -> tuple[int, int | None] | None:
+        """(person id, the account that used it or None) of a code; None if there is no such code."""
         cur = await self._db.execute(
             "SELECT person_id, used_by FROM invites WHERE code = ?", (code,)
         )
         row = await cur.fetchone()
-        if row is None:
-            return None, None
-        if row["used_by"] is not None:
-            return row["person_id"], row["used_by"]
+        return (row["person_id"], row["used_by"]) if row else None
+
+    async def use(self, code: str, telegram_id: int) -> None:
+        """Spend the code on this account: only once the link it grants has been made."""
         await self._db.execute(
-            "UPDATE invites SET used_at = ?, used_by = ? WHERE code = ?",
+            "UPDATE invites SET used_at = ?, used_by = ? WHERE code = ? AND used_by IS NULL",
             (to_db(self._now), telegram_id, code),
         )
-        return row["person_id"], None
 
     async def used_by(self, code: str) -> int | None:
         cur = await self._db.execute("SELECT used_by FROM invites WHERE code = ?", (code,))

@@ -47,7 +47,7 @@ class People:
 
     async def _load(self, where: str, args: tuple) -> list[Person]:
         cur = await self._db.execute(
-            f"SELECT id, community_id, name, phone, telegram_id, active FROM people WHERE {where}",
+            f"SELECT id, community_id, name, phone, telegram_id, active, self_registered FROM people WHERE {where}",
             args,
         )
         rows = await cur.fetchall()
@@ -70,6 +70,7 @@ class People:
                 telegram_id=r["telegram_id"],
                 active=bool(r["active"]),
                 roles=tuple(sorted(roles.get(r["id"], []), key=lambda a: _ROLE_ORDER[a.role])),
+                self_registered=bool(r["self_registered"]),
             )
             for r in rows
         ]

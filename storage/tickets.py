@@ -1,6 +1,7 @@
 """Tickets, their events, media and watchers."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
@@ -121,6 +122,20 @@ class Tickets:
             " accepted_at = NULL, resolved_at = NULL, assign_seq = assign_seq + 1 WHERE id = ?",
             (person_id, to_db(self._now), ticket_id),
         )
+
+    async def follow_token(self, ticket_id: int) -> str:
+        """The ticket's follow token, made on first use: 22 url-safe characters, unguessable."""
+        cur = await self._db.execute("SELECT follow_token FROM tickets WHERE id = ?", (ticket_id,))
+        row = await cur.fetchone()
+        if row and row["follow_token"]:
+            return row["follow_token"]
+        token = secrets.token_urlsafe(16)
+        await self._db.execute("UPDATE tickets SET follow_token = ? WHERE id = ?", (token, ticket_id))
+        return token
+
+    async def by_follow_token(self, token: str) -> Ticket | None:
+        found = await self._many("follow_token = ?", (token,))
+        return found[0] if found else None
 
     async def set_card(self, ticket_id: int, ref: str | None) -> None:
         await self._db.execute("UPDATE tickets SET card_ref = ? WHERE id = ?", (ref, ticket_id))

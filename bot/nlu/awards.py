@@ -51,7 +51,8 @@ def parse_add_command(arg: str) -> AwardWords | None:
     amount = parts[2].lstrip("+")
     sign = -1 if amount.startswith("-") else 1
     amount = amount.lstrip("-")
-    n = int(amount) if amount.isdigit() else to_int(amount)
+    # isascii: "²" and "٣" pass str.isdigit but int() refuses them.
+    n = int(amount) if amount.isascii() and amount.isdigit() else to_int(amount)
     if n is None or n <= 0:
         return None
     return AwardWords(parts[1], sign * n, parts[3].strip()[:100] if len(parts) > 3 else "")

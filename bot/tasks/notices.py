@@ -11,7 +11,9 @@ from bot.nlu.tasktext import is_bare_ack
 from bot.tasks import render
 from bot.tasks.common import actor_name, grid_readers, is_staff, staff_grids
 from bot.tasks.model import Answer, Notice
-from bot.texts import not_linked
+from bot.ids import parse_callback
+from bot.refusals import refuse
+from bot.texts import BUTTON_EXPIRED, not_linked
 from storage import Store, Tx
 
 CARD_DEBOUNCE = timedelta(seconds=3)
@@ -49,15 +51,14 @@ class NoticeBoard:
             person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
             text = arg.strip()
             if person is None:
-                await tx.outbox.enqueue(text_message(msg.chat_id, not_linked()))
+                await refuse(tx, msg, not_linked())
                 return
             if msg.is_private:
                 targets, text = await self._private_targets(tx, person, text)
             else:
                 binding = await tx.groups.binding(msg.chat_id)
                 if binding is None or not is_staff(person, binding.grid.community_id, binding.grid.id):
-                    await tx.outbox.enqueue(text_message(
-                        msg.chat_id, "只有本网格的网格员或社区管理员可以发通知。", reply_to=msg.message_id))
+                    await refuse(tx, msg, "只有本网格的网格员或社区管理员可以发通知。")
                     return
                 targets = [(binding.grid, msg.chat_id, binding.title)]
             if not text:
@@ -132,10 +133,10 @@ class NoticeBoard:
 
     async def press(self, update_id: int, user_id: int, chat_id: int, message_id: int, data: str,
                     display_name: str) -> Answer:
-        parts = data.split(":")
-        if len(parts) < 3 or parts[0] != "n" or not parts[1].isdigit():
-            return Answer("这个按钮已经失效了。", alert=True)
-        notice_id, action = int(parts[1]), parts[2]
+        parsed = parse_callback(data, "n")
+        if parsed is None:
+            return Answer(BUTTON_EXPIRED, alert=True)
+        notice_id, action, _ = parsed
         async with self._store.tx(update_id) as tx:
             notice = await tx.notices.get(notice_id)
             if notice is None:
@@ -168,7 +169,7 @@ class NoticeBoard:
                 await tx.outbox.enqueue(text_message(notice.chat_id, render.notice_nudge(mentions),
                                                      reply_to=sent_id[1]))
                 return Answer("已在群里提醒。")
-        return Answer("这个按钮已经失效了。", alert=True)
+        return Answer(BUTTON_EXPIRED, alert=True)
 
     async def _missing(self, tx: Tx, notice: Notice):
         acked = {a.person_id for a in await tx.notices.acks(notice.id)}

@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.messages import Button, inline_keyboard
+from bot.messages import Button, inline_keyboard, shortenable
 from bot.places import address_label
 from bot.tasks.model import AUDIENCE_LABELS, Reader, Target, Task
 from bot.texts import e
@@ -58,7 +58,7 @@ def task_card(task: Task, targets: list[Target], helpers: list[tuple[str, dateti
               now: datetime) -> str:
     done = sum(1 for t in targets if t.done)
     head = {"cancelled": "❌ 已取消 · ", "done": "🎉 全部完成 · "}.get(task.status, "")
-    lines = [f"{head}📋 <b>{e(task.title)}</b>"]
+    lines = [f"{head}📋 <b>{shortenable(e(task.title))}</b>"]
     when = f"截止 {day_time(task.deadline, zone)}" if task.deadline else "没有截止时间"
     if task.is_open and task.deadline and now >= task.deadline:
         when += " (已截止)"
@@ -134,7 +134,7 @@ def notice_card(text: str | None, creator: str, readers: list[Reader], acked: se
     tally = f"已收到 {count}/{len(readers)}" + (f" · 另有{extra}人" if extra else "")
     if text is None:  # the notice is the message this card answers; do not repeat it
         return f"📢 {tally}\n请回复「收到」或点下面的按钮。"
-    return f"📢 <b>通知</b> · {e(creator)}\n{e(text)}\n\n{tally}"
+    return f"📢 <b>通知</b> · {e(creator)}\n{shortenable(e(text))}\n\n{tally}"
 
 
 def notice_buttons(notice_id: int) -> dict:

@@ -27,7 +27,9 @@ from bot.tasks.points import PointsBook
 from bot.nlu.scope import Places, audience_of, named_places
 from bot.tasks.scope import resolve_scope
 from bot.tickets.service import QuietHours
-from bot.texts import not_linked
+from bot.ids import parse_callback, parse_id
+from bot.refusals import refuse
+from bot.texts import BUTTON_EXPIRED, not_linked
 from storage import Store, Tx
 from storage.jobs import Job
 
@@ -197,7 +199,7 @@ class TaskBoard:
         async with self._store.tx(msg.update_id) as tx:
             person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
             if person is None:
-                await tx.outbox.enqueue(text_message(msg.chat_id, not_linked()))
+                await refuse(tx, msg, not_linked())
                 return
             text = arg.strip()
             if msg.is_private:
@@ -216,8 +218,7 @@ class TaskBoard:
                     return
                 grid, chat_id, where = binding.grid, msg.chat_id, binding.title
             if not is_staff(person, grid.community_id, grid.id):
-                await tx.outbox.enqueue(text_message(
-                    msg.chat_id, "只有本网格的网格员或社区管理员可以发布任务。", reply_to=msg.message_id))
+                await refuse(tx, msg, "只有本网格的网格员或社区管理员可以发布任务。")
                 return
             if not text:
                 await tx.outbox.enqueue(text_message(
@@ -399,10 +400,10 @@ class TaskBoard:
     # -- buttons ---------------------------------------------------------------------------
 
     async def press(self, update_id: int, user_id: int, chat_id: int, message_id: int, data: str) -> Answer:
-        parts = data.split(":")
-        if len(parts) < 3 or parts[0] != "k" or not parts[1].isdigit():
-            return Answer("这个按钮已经失效了。", alert=True)
-        task_id, action, args = int(parts[1]), parts[2], parts[3:]
+        parsed = parse_callback(data, "k")
+        if parsed is None:
+            return Answer(BUTTON_EXPIRED, alert=True)
+        task_id, action, args = parsed
         async with self._store.tx(update_id) as tx:
             task = await tx.tasks.get(task_id)
             if task is None:
@@ -454,7 +455,7 @@ class TaskBoard:
                 task = await self._change(tx, task, deadline=new)
                 await self._update_menu(tx, task, chat_id, message_id)
                 return Answer(f"截止改为 {render.day_time(new, self._zone)}。")
-        return Answer("这个按钮已经失效了。", alert=True)
+        return Answer(BUTTON_EXPIRED, alert=True)
 
     async def _update_menu(self, tx: Tx, task: Task, chat_id: int, message_id: int) -> None:
         if chat_id == task.chat_id:
@@ -465,7 +466,7 @@ class TaskBoard:
     async def _press_done(self, tx: Tx, task: Task, person: Person, action: str, args: list[str],
                           chat_id: int, message_id: int) -> Answer:
         if action == "pk":
-            if not args or not args[0].isdigit() or int(args[0]) != person.id:
+            if not args or parse_id(args[0]) != person.id:
                 return Answer("这是问别人的, 您可以直接点任务卡片上的「✅ 完成」。", alert=True)
             await tx.outbox.enqueue(delete_message(chat_id, message_id))
         if task.status == "cancelled":
@@ -473,7 +474,7 @@ class TaskBoard:
         targets = await tx.tasks.targets(task.id)
         staff = is_staff(person, task.community_id, task.grid_id)
         if action == "pk" and len(args) > 1:
-            wanted = {int(x) for x in args[1].split(".") if x.isdigit()}
+            wanted = {n for x in args[1].split(".") if (n := parse_id(x)) is not None}
             picked = tuple(t for t in targets if t.id in wanted and not t.done)
             res = Resolution(task, picked) if picked else resolve(Claim(person.id, staff=staff), task, targets)
         else:

@@ -16,6 +16,7 @@ from bot.tasks.digest import DIGEST_GRACE, DigestSettings, digest_text, period_l
 from bot.tasks.export import build_workbook, read_export
 from bot.tasks.stats import (RATING_LABELS, STATUS_ORDER, TicketNumbers, place_rates, responder_rates,
                              task_totals, ticket_numbers)
+from bot.refusals import refuse
 from bot.texts import e, not_linked
 from bot.tickets.model import STATUS_LABELS
 from bot.tickets.sla import SlaPolicy
@@ -70,6 +71,13 @@ def parse_range(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, dat
     return start, end, f"{local:%Y年%m月}"
 
 
+class _Refusal(str):
+    """An answer that says no: told to the person privately rather than to the whole group."""
+
+
+STAFF_ONLY = _Refusal("只有网格员和社区管理员可以查看统计。")
+
+
 class Tally:
     def __init__(self, store: Store, zone: ZoneInfo, sla: SlaPolicy | None = None,
                  digest: DigestSettings | None = None) -> None:
@@ -83,13 +91,13 @@ class Tally:
     async def _scopes(self, tx: Tx, msg: Incoming, person: Person | None, arg: str) -> list[Scope] | str:
         """The grids (or the community) the asker may see; a refusal text otherwise."""
         if person is None:
-            return not_linked()
+            return _Refusal(not_linked())
         if not msg.is_private:
             binding = await tx.groups.binding(msg.chat_id)
             if binding is None:
                 return "这个群还没有绑定网格。"
             if not is_staff(person, binding.grid.community_id, binding.grid.id):
-                return "只有网格员和社区管理员可以查看统计。"
+                return STAFF_ONLY
             unknown = _unknown_grid(arg, await tx.places.grids(binding.grid.community_id))
             if unknown is not None:
                 return f"没有找到「{e(unknown)}」。在这个群里查看的是{e(binding.grid.name)}的统计。"
@@ -102,19 +110,19 @@ class Tally:
         if unknown is not None:
             allowed = [g.name for g in grids if admin or g.id in mine]
             if not allowed:
-                return "只有网格员和社区管理员可以查看统计。"
+                return STAFF_ONLY
             return f"没有找到「{e(unknown)}」。您可以查看的网格: {'、'.join(e(n) for n in allowed)}。"
         if named:
             allowed = [g for g in named if admin or g.id in mine]
             if not allowed:
-                return "您只能查看自己网格的统计。"
+                return _Refusal("您只能查看自己网格的统计。")
             return [Scope(g.community_id, g, g.name) for g in allowed]
         if admin:
             community = grids[0].community if grids else "社区"
             return [Scope(person.community_id, None, community)]
         chosen = [g for g in grids if g.id in mine]
         if not chosen:
-            return "只有网格员和社区管理员可以查看统计。"
+            return STAFF_ONLY
         return [Scope(g.community_id, g, g.name) for g in chosen]
 
     # -- /stats ----------------------------------------------------------------------------
@@ -123,6 +131,9 @@ class Tally:
         """The grids this person may look at, or None after telling them why not."""
         person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
         scopes = await self._scopes(tx, msg, person, arg)
+        if isinstance(scopes, _Refusal):
+            await refuse(tx, msg, scopes)
+            return None
         if isinstance(scopes, str):
             await tx.outbox.enqueue(text_message(msg.chat_id, scopes, reply_to=msg.message_id))
             return None

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import Person
-from bot.messages import Button, inline_keyboard
+from bot.messages import Button, inline_keyboard, shortenable
 from bot.nlu import CATEGORY_LABELS
 from bot.places import building_label
 from bot.texts import e
@@ -51,6 +51,10 @@ def group_line(t: Ticket, assignee: Person | None, role_label: str | None) -> st
     return f"{urgent_mark(t)}已记录 {e(summary(t))}, {who}"
 
 
+def owner_unreachable_note(assignee: Person) -> str:
+    return f"({e(assignee.name)}暂时收不到机器人的消息, 已请社区管理员跟进。)"
+
+
 def emergency_advice(number: str | None) -> str:
     if number:
         return f"⚠️ 如有危险, 请立即拨打 {number}!"
@@ -72,8 +76,13 @@ def unknown_building(building: str) -> str:
     return f"(名册里没有{e(building_label(building))}, 请核对一下楼号。)"
 
 
-def follow_link(bot_username: str, ticket_id: int) -> str:
-    return f"想收到处理进展, 请点这里私聊我: https://t.me/{bot_username}?start=t-{ticket_id}"
+def quote(text: str) -> str:
+    """People's words in 「」, the part shortened with "…" when a message would be too long."""
+    return f"「{shortenable(e(text))}」"
+
+
+def follow_link(bot_username: str, token: str) -> str:
+    return f"想收到处理进展, 请点这里私聊我: https://t.me/{bot_username}?start=f_{token}"
 
 
 def following(t: Ticket, owner: Person | None) -> str:
@@ -82,7 +91,7 @@ def following(t: Ticket, owner: Person | None) -> str:
 
 
 def follow_up_note(t: Ticket, text: str) -> str:
-    said = f"「{e(text)}」" if text else "发来了照片或语音"
+    said = quote(text) if text else "发来了照片或语音"
     return f"{e(summary(t))} 报告人{e(t.reporter_name)}补充: {said}"
 
 
@@ -101,9 +110,10 @@ def duplicate_notice(t: Ticket) -> str:
 
 
 def card(t: Ticket, reporter_phone: str | None, zone: ZoneInfo, source: str | None,
-         accept_within: timedelta | None = None, note: str | None = None) -> str:
+         accept_within: timedelta | None = None, note: str | None = None, whole: bool = False) -> str:
+    """The owner's card; with `whole`, the report is never shortened (/ticket pages it instead)."""
     lines = [f"<b>{urgent_mark(t)}{e(summary(t))}</b>  [{STATUS_LABELS[t.status]}]"]
-    lines.append(f"「{e(t.text)}」")
+    lines.append(f"「{e(t.text)}」" if whole else quote(t.text))
     reporter = e(t.reporter_name) + (f" {e(reporter_phone)}" if reporter_phone else "")
     lines.append(f"报告人: {reporter}")
     lines.append(f"时间: {local(t.created_at, zone)}" + (f" · 来自{e(source)}" if source else ""))
@@ -154,13 +164,14 @@ def news_transferred(t: Ticket, who: Person | None) -> str:
     return f"{e(summary(t))} 已转给{e(who.name) if who else '社区'}处理。"
 
 
-def news_resolved(t: Ticket, who: Person) -> str:
-    return f"{e(summary(t))} 已由{e(who.name)}办结。请您评价一下这次的处理:"
+def news_resolved(t: Ticket, who: Person, ask_rating: bool = True) -> str:
+    done = f"{e(summary(t))} 已由{e(who.name)}办结。"
+    return done + "请您评价一下这次的处理:" if ask_rating else done
 
 
 def rating_comment(t: Ticket, text: str) -> str:
     rating = f" ({e(t.rating)})" if t.rating else ""
-    return f"{e(summary(t))} 报告人的评价{rating}: 「{e(text)}」"
+    return f"{e(summary(t))} 报告人的评价{rating}: {quote(text)}"
 
 
 def thanks_for_rating(label: str) -> str:
@@ -179,7 +190,7 @@ def reminder(t: Ticket, stage: str) -> str:
 def escalation(t: Ticket, stage: str, assignee: Person | None) -> str:
     what = "接单" if stage == "accept" else "办结"
     who = e(assignee.name) if assignee else "无人"
-    return f"⚠️ {e(summary(t))} 超时未{what} (负责人: {who}), 请社区协调。\n「{e(t.text)}」"
+    return f"⚠️ {e(summary(t))} 超时未{what} (负责人: {who}), 请社区协调。\n{quote(t.text)}"
 
 
 def unreachable(t: Ticket, assignee: Person) -> str:
@@ -191,7 +202,8 @@ def history(events: list[TicketEvent], zone: ZoneInfo) -> str:
     lines = ["<b>处理记录</b>"]
     for ev in events:
         who = f"{e(ev.actor_name)} " if ev.actor_name else ""
-        detail = f": {e(ev.detail)}" if ev.detail else ""
+        # The report itself is the card above the history: not a second time.
+        detail = f": {e(ev.detail)}" if ev.detail and ev.kind != "created" else ""
         lines.append(f"{local(ev.at, zone)} {who}{EVENT_LABELS.get(ev.kind, ev.kind)}{detail}")
     return "\n".join(lines)
 

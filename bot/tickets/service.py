@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import policy
 from bot.domain import GroupBinding, Person
+from bot.ids import parse_callback, parse_id
 from bot.incoming import Incoming
 from bot.jobs import after_quiet_hours
-from bot.messages import clear_buttons, copy_message, delete_message, edit_text, text_message
+from bot.messages import clear_buttons, copy_message, delete_message, edit_text, text_message, text_pages
 from bot.nlu import Parsed
 from bot.roles import Role
+from bot.texts import BUTTON_EXPIRED, follow_refused, ticket_in_private, ticket_usage
 from bot.tickets import render
 from bot.tickets.model import NewTicket, Ticket
 from bot.tickets.routing import SPECIALIST_FOR, Directory, emergency_number, route
@@ -31,6 +35,11 @@ MEDIA_WINDOW = timedelta(minutes=10)
 SLA_JOB = "ticket_sla"
 
 ROUTE_LABELS = {"grid_worker": "网格员", "admin": "社区管理员"}
+
+# /start payloads that follow a ticket: "f_<token>" (the link a receipt gives), and the old
+# "t-<number>" links still in group histories, honoured only for those who may follow anyway.
+FOLLOW_LINK = re.compile(r"^f_([A-Za-z0-9_-]{16,40})$")
+OLD_FOLLOW_LINK = re.compile(r"^t-([0-9]+)$")
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,9 @@ class TicketDesk:
             text = render.reporter_receipt(ticket, assignee, label, limits.accept)
         else:
             text = render.group_line(ticket, assignee, label)
+        if assignee and not await self._reachable(tx, assignee):
+            # Named as the owner, but the card may never reach them: say so rather than promise.
+            text += "\n" + render.owner_unreachable_note(assignee)
         if parsed.urgent:
             text += "\n" + render.emergency_advice(emergency_number(category, msg.text))
         if building and known is None:
@@ -142,7 +154,7 @@ class TicketDesk:
             # The bot cannot write first: give them the door to a private chat for the news.
             username = await tx.meta.get("bot_username")
             if username:
-                text += "\n" + render.follow_link(username, ticket_id)
+                text += "\n" + render.follow_link(username, await tx.tickets.follow_token(ticket_id))
         await tx.outbox.enqueue(text_message(
             msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"))
 
@@ -238,8 +250,7 @@ class TicketDesk:
         if assignee is None:
             await self._tell_admins(tx, ticket, render.escalation(ticket, "accept", None))
             return
-        reachable = assignee.telegram_id and await tx.groups.can_write_to(assignee.telegram_id)
-        if not reachable:
+        if not await self._reachable(tx, assignee):
             await tx.tickets.log(ticket.id, "unreachable", None, None, assignee.name)
             await self._tell_admins(tx, ticket, render.unreachable(ticket, assignee),
                                     skip=assignee.id)
@@ -250,6 +261,10 @@ class TicketDesk:
         await tx.tickets.set_card(ticket.id, ref)
         for chat_id, message_id, _ in await tx.tickets.media(ticket.id):
             await tx.outbox.enqueue(copy_message(assignee.telegram_id, chat_id, message_id))
+
+    async def _reachable(self, tx: Tx, person: Person) -> bool:
+        """Whether the bot can write to them: linked, and they opened a private chat not since blocked."""
+        return bool(person.telegram_id) and await tx.groups.can_write_to(person.telegram_id)
 
     async def _send_card(self, tx: Tx, ticket: Ticket, person: Person, ref: str | None,
                          source: str | None = None, note: str | None = None,
@@ -282,7 +297,7 @@ class TicketDesk:
             if ticket_id is None:
                 ref = await tx.outbox.ref_of(msg.chat_id, msg.reply_to_message_id)
                 if ref and ref.startswith("t") and ":" in ref:
-                    ticket_id = int(ref[1:ref.index(":")])
+                    ticket_id = parse_id(ref[1:ref.index(":")])
         if ticket_id is None and msg.user_id:
             recent = await tx.tickets.latest_by_reporter_in_chat(msg.user_id, msg.chat_id, MEDIA_WINDOW)
             ticket_id = recent.id if recent else None
@@ -313,7 +328,7 @@ class TicketDesk:
                 return Answer("没有这个诉求。", alert=True)
             if action == "rate":
                 return await self._rate(tx, ticket, user_id, message_chat, message_id, arg)
-            if not self._may_act(ticket, person):
+            if not policy.may_act_on_ticket(ticket, person):
                 return Answer("只有负责人或社区管理员可以操作这个诉求。", alert=True)
             if action == "x":
                 await tx.outbox.enqueue(delete_message(message_chat, message_id))
@@ -336,8 +351,8 @@ class TicketDesk:
                 case "tr":
                     await self._offer_transfer(tx, ticket, person, message_chat)
                     return Answer()
-                case "to" if arg and arg.isdigit():
-                    return await self._transfer(tx, ticket, person, int(arg), message_chat, message_id)
+                case "to" if (to_id := parse_id(arg)) is not None:
+                    return await self._transfer(tx, ticket, person, to_id, message_chat, message_id)
                 case "ret":
                     text, keyboard = render.return_choices(ticket)
                     await tx.outbox.enqueue(text_message(message_chat, text, keyboard=keyboard))
@@ -345,14 +360,7 @@ class TicketDesk:
                 case "rr" if arg in render.RETURN_REASONS:
                     return await self._return(tx, ticket, person, render.RETURN_REASONS[arg],
                                               message_chat, message_id)
-            return Answer("这个按钮已经失效了。", alert=True)
-
-    def _may_act(self, ticket: Ticket, person: Person | None) -> bool:
-        if person is None:
-            return False
-        if person.id == ticket.assignee_person_id:
-            return True
-        return any(a.role is Role.ADMIN and a.community_id == ticket.community_id for a in person.roles)
+            return Answer(BUTTON_EXPIRED, alert=True)
 
     async def _accept(self, tx: Tx, ticket: Ticket, person: Person) -> Answer:
         if ticket.status == "accepted":
@@ -377,8 +385,10 @@ class TicketDesk:
         ticket = await tx.tickets.get(ticket.id)
         await tx.jobs.cancel(f"t{ticket.id}:")
         await self._refresh_card(tx, ticket, person)
-        await self._tell_reporter(tx, ticket, render.news_resolved(ticket, person),
-                                  keyboard=render.rating_buttons(ticket))
+        # A request reopened after a rating is not rated a second time.
+        ask = ticket.rating is None
+        await self._tell_reporter(tx, ticket, render.news_resolved(ticket, person, ask_rating=ask),
+                                  keyboard=render.rating_buttons(ticket) if ask else None)
         return Answer(f"#{ticket.id} 已办结, 谢谢!")
 
     async def _offer_transfer(self, tx: Tx, ticket: Ticket, person: Person, chat_id: int) -> None:
@@ -477,10 +487,14 @@ class TicketDesk:
 
     async def _rate(self, tx: Tx, ticket: Ticket, user_id: int, chat_id: int, message_id: int,
                     code: str | None) -> Answer:
-        if user_id != ticket.reporter_tg or code not in render.RATINGS:
+        if user_id != ticket.reporter_tg:
             return Answer("只有报告人可以评价。", alert=True)
+        if code not in render.RATINGS:
+            return Answer(BUTTON_EXPIRED, alert=True)
         if ticket.rating:
             return Answer("您已经评价过了, 谢谢!")
+        if not policy.may_rate_ticket(ticket, user_id):
+            return Answer(f"#{ticket.id} 还没有办结, 办结后再请您评价。", alert=True)
         label = render.RATINGS[code]
         await tx.tickets.rate(ticket.id, label)
         await tx.tickets.log(ticket.id, "rated", user_id, ticket.reporter_name, label)
@@ -511,11 +525,24 @@ class TicketDesk:
             await tx.outbox.enqueue(text_message(owner.telegram_id, render.rating_comment(ticket, msg.text)))
         await tx.outbox.enqueue(text_message(msg.chat_id, "已记下您的意见, 谢谢!"))
 
-    async def follow(self, tx: Tx, msg: Incoming, ticket_id: int) -> bool:
-        """Someone opened a ticket's deep link: they will get its news privately from now on."""
-        ticket = await tx.tickets.get(ticket_id)
-        if ticket is None:
+    async def follow(self, tx: Tx, msg: Incoming, payload: str) -> bool:
+        """Someone opened a ticket's follow link: if it is theirs to follow, its news comes privately.
+
+        False when the payload is no follow link at all (an invite code, say). Anyone else, and any
+        link that leads nowhere, gets one and the same polite answer: it tells nothing about any
+        request, not even whether it exists.
+        """
+        if token := FOLLOW_LINK.match(payload):
+            ticket = await tx.tickets.by_follow_token(token.group(1))
+        elif old := OLD_FOLLOW_LINK.match(payload):
+            number = parse_id(old.group(1))
+            ticket = await tx.tickets.get(number) if number is not None else None
+        else:
             return False
+        person = await tx.people.by_telegram_id(msg.user_id)
+        if ticket is None or not policy.may_follow_ticket(ticket, person, msg.user_id):
+            await tx.outbox.enqueue(text_message(msg.chat_id, follow_refused()))
+            return True
         if msg.user_id != ticket.reporter_tg:
             await tx.tickets.watch(ticket.id, msg.user_id, msg.chat_id, None)
         owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
@@ -538,12 +565,17 @@ class TicketDesk:
 
     async def show_command(self, msg: Incoming, arg: str) -> None:
         async with self._store.tx(msg.update_id) as tx:
-            number = arg.strip().lstrip("#")
-            if not number.isdigit():
-                await tx.outbox.enqueue(text_message(msg.chat_id, "请在 /ticket 后面写诉求编号, 例如「/ticket 23」。"))
+            number = parse_id(arg)
+            if not policy.may_show_ticket_in(msg.is_private):
+                # Whoever asks, the group learns nothing about the request: one line, no details.
+                await tx.outbox.enqueue(text_message(msg.chat_id, ticket_in_private(number),
+                                                     reply_to=msg.message_id))
+                return
+            if number is None:
+                await tx.outbox.enqueue(text_message(msg.chat_id, ticket_usage()))
                 return
             person = await tx.people.by_telegram_id(msg.user_id)
-            await self.show(tx, msg, person, int(number))
+            await self.show(tx, msg, person, number)
 
     async def my_tickets(self, tx: Tx, msg: Incoming, open_only: bool = False) -> None:
         tickets = await tx.tickets.reported_by(msg.user_id)
@@ -551,40 +583,31 @@ class TicketDesk:
             tickets = [t for t in tickets if t.is_open] or tickets[:3]
         names = await self._names(tx, tickets)
         title = "您的诉求" if not open_only else "您报的事, 最新进展"
-        await tx.outbox.enqueue(text_message(msg.chat_id, render.ticket_list(title, tickets, names)))
+        for page in text_pages(msg.chat_id, render.ticket_list(title, tickets, names)):
+            await tx.outbox.enqueue(page)
 
     async def mine(self, tx: Tx, msg: Incoming, person: Person) -> None:
         tickets = await tx.tickets.assigned_to(person.id)
         names = await self._names(tx, tickets)
-        await tx.outbox.enqueue(text_message(
-            msg.chat_id, render.ticket_list("待您处理 (紧急的在前, 其余最早的在前)", tickets, names, own=True)))
+        text = render.ticket_list("待您处理 (紧急的在前, 其余最早的在前)", tickets, names, own=True)
+        for page in text_pages(msg.chat_id, text):
+            await tx.outbox.enqueue(page)
 
     async def show(self, tx: Tx, msg: Incoming, person: Person | None, ticket_id: int) -> None:
         ticket = await tx.tickets.get(ticket_id)
-        if ticket is None or not self._may_see(ticket, person, msg.user_id):
+        if ticket is None or not policy.may_see_ticket(ticket, person, msg.user_id):
             await tx.outbox.enqueue(text_message(msg.chat_id, f"找不到 #{ticket_id}, 或者您没有权限查看。"))
             return
-        staff = person is not None and (person.id == ticket.assignee_person_id or self._may_act(ticket, person))
+        staff = policy.may_act_on_ticket(ticket, person)
         phone = await self._reporter_phone(tx, ticket) if staff else None
         owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
         note = f"负责人: {render.e(owner.name)}" if owner else None
-        text = render.card(ticket, phone, self._zone, None, note=note)
+        # The whole report and history, over several messages if need be: nothing is cut here.
+        text = render.card(ticket, phone, self._zone, None, note=note, whole=True)
         text += "\n\n" + render.history(await tx.tickets.events(ticket.id), self._zone)
         keyboard = render.card_buttons(ticket) if staff and msg.is_private else None
-        await tx.outbox.enqueue(text_message(msg.chat_id, text, keyboard=keyboard))
-
-    def _may_see(self, ticket: Ticket, person: Person | None, user_id: int | None) -> bool:
-        if user_id is not None and user_id == ticket.reporter_tg:
-            return True
-        if person is None:
-            return False
-        if person.id == ticket.assignee_person_id:
-            return True
-        return any(
-            a.community_id == ticket.community_id
-            and (a.role is Role.ADMIN or (a.role is Role.GRID_WORKER and a.grid_id == ticket.grid_id))
-            for a in person.roles
-        )
+        for page in text_pages(msg.chat_id, text, keyboard=keyboard):
+            await tx.outbox.enqueue(page)
 
     async def _names(self, tx: Tx, tickets: list[Ticket]) -> dict[int, str]:
         names = {}
@@ -702,7 +725,8 @@ def _where(parsed: Parsed, home: tuple[str, str | None, str | None] | None
 
 def parse_button(data: str) -> tuple[int, str, str | None] | None:
     """"t:23:acc" → (23, "acc", None); "t:23:to:45" → (23, "to", "45"); None if not ours."""
-    parts = data.split(":")
-    if len(parts) < 3 or parts[0] != "t" or not parts[1].isdigit():
+    parsed = parse_callback(data, "t")
+    if parsed is None:
         return None
-    return int(parts[1]), parts[2], parts[3] if len(parts) > 3 else None
+    ticket_id, action, rest = parsed
+    return ticket_id, action, rest[0] if rest else None

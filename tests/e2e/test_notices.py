@@ -65,7 +65,9 @@ async def test_notice_command_from_private_goes_to_the_grid_group(pg):
     await pg.flush()
     assert current(pg, card).text.endswith("已收到 1/7")
     other = await pg.say("李红", "/notice 明天停水", where=pg.group())
-    assert other[-1].text == "只有本网格的网格员或社区管理员可以发通知。"
+    # Told privately, not in front of the whole group.
+    assert [(m.chat_id, m.text) for m in other] == [
+        (pg.user("李红").id, "您在「第一网格三长群」发的命令没有执行: 只有本网格的网格员或社区管理员可以发通知。")]
 
 
 async def test_only_the_sender_or_staff_may_see_who_has_not(pg):

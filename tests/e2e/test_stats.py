@@ -103,7 +103,9 @@ async def test_stats_for_this_week_and_this_month(month):
     assert admin[-1].text.startswith("📊 长山花园社区 统计")
     assert "诉求 3 件" in admin[-1].text
     refused = await pg.say("李红", "/stats", where=pg.group())
-    assert refused[-1].text == "只有网格员和社区管理员可以查看统计。"
+    # Told privately, not in front of the whole group.
+    assert [(m.chat_id, m.text) for m in refused] == [
+        (pg.user("李红").id, "您在「第一网格三长群」发的命令没有执行: 只有网格员和社区管理员可以查看统计。")]
     other = await pg.say("孙立新", "/stats")
     assert "本周 (11月16日起)\n诉求: 0 件\n任务: 0 项" in other[-1].text
 
@@ -198,7 +200,9 @@ async def test_points_in_words_by_command_and_by_rule(tmp_path):
         replies = await pg.say("祝兰红", "给张三记5分", where=group)
         assert replies[-1].text == "名册里没有找到「张三」, 请检查名字。"
         refused = await pg.say("李红", "/points add 李红 5 自己", where=group)
-        assert refused[-1].text == "只有网格员和社区管理员可以记积分。"
+        # Told privately, not in front of the whole group.
+        assert [(m.chat_id, m.text) for m in refused] == [
+            (pg.user("李红").id, "您在「第一网格三长群」发的命令没有执行: 只有网格员和社区管理员可以记积分。")]
 
         # A volunteer's report that gets resolved earns the ticket rule's points, once.
         await pg.say("韩雪梅", "1栋门口路灯不亮了")

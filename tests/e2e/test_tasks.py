@@ -142,7 +142,9 @@ async def test_task_command_with_a_deadline(pg):
     assert second.text.splitlines()[:5] == ["📋 交消防检查表", "孙立新 发布 · 各楼栋长 · 截止 11月20日 23:59",
                                             "完成 0/2", "⏳ 3栋 陈玉梅", "⏳ 5栋 张桂荣"]
     refused = await pg.say("李红", "/task 收集签名", where=pg.group())
-    assert refused[-1].text == "只有本网格的网格员或社区管理员可以发布任务。"
+    # Told privately, not in front of the whole group.
+    assert [(m.chat_id, m.text) for m in refused] == [
+        (pg.user("李红").id, "您在「第一网格三长群」发的命令没有执行: 只有本网格的网格员或社区管理员可以发布任务。")]
 
 
 async def test_an_ambiguous_completion_is_asked_about_with_buttons(pg):

@@ -1,6 +1,8 @@
 """Requests reach the responsible person, and the reporter hears back."""
 from __future__ import annotations
 
+import re
+
 from bot.playground import buttons
 
 
@@ -269,8 +271,12 @@ async def test_a_reporter_the_bot_cannot_write_to_gets_a_link_to_follow_the_tick
     pg.newcomer("小张")
     pg.fake.add_member(pg.group(), pg.user("小张"))
     replies = await pg.say("小张", "2栋1单元楼道灯坏了, 晚上黑乎乎的", where=pg.group())
-    assert "https://t.me/sanzhang_bot?start=t-1" in replies[0].text
-    follow = await pg.say("小张", "/start t-1")
+    link = re.search(r"https://t\.me/sanzhang_bot\?start=(\S+)", replies[0].text)
+    assert link, replies[0].text
+    payload = link.group(1)
+    # An unguessable token, not the ticket's number, within Telegram's limit for a start payload.
+    assert re.fullmatch(r"[A-Za-z0-9_-]{16,64}", payload) and not payload.startswith("t-")
+    follow = await pg.say("小张", f"/start {payload}")
     assert "#1 电力照明 · 2栋1单元 现在待接单, 负责人祝兰红" in follow[-1].text
     await pg.press("祝兰红", card_for(pg, "祝兰红"), "接单")
     assert "已由祝兰红接单" in pg.inbox("小张")[-1].text
