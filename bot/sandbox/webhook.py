@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -27,7 +28,8 @@ class WebhookPusher:
     def __init__(self, world: World, retry_seconds: float = 0.2, max_retry_seconds: float = 5.0,
                  timeout: float = 10.0) -> None:
         self.world = world
-        self.route: str | None = None
+        # The proxy's address, or a function giving it (known only once the bot's server listens).
+        self.route: str | Callable[[], str] | None = None
         self.retry_seconds = retry_seconds
         self.max_retry_seconds = max_retry_seconds
         self.timeout = timeout
@@ -53,11 +55,12 @@ class WebhookPusher:
             self._session = None
 
     def target(self, url: str) -> str:
-        if self.route is None:
+        route = self.route() if callable(self.route) else self.route
+        if route is None:
             return url
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        return self.route.rstrip("/") + path
+        return route.rstrip("/") + path
 
     async def _run(self) -> None:
         delay = self.retry_seconds
