@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, Defaults
@@ -12,12 +14,18 @@ from telegram.request import HTTPXRequest
 
 import handlers
 from bot.config import Config, require_token
+from bot.health import Health
 from bot.intake import UpdateIntake
+from bot.metrics import Metrics
 from bot.outbox import Sender
 from bot.services import Services
 from handlers.delivery import TelegramDelivery
 from handlers.intake import DurableBot, replay
 from storage import Store
+from web import health as health_routes
+from web import metrics as metrics_routes
+from web import webhook as webhook_routes
+from web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +60,7 @@ def build_application(config: Config, clock: Clock | None = None) -> Application
         .post_shutdown(_close)
         .build()
     )
+    app.bot_data["config"] = config
     handlers.register(app)
     return app
 
@@ -61,7 +70,8 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     services = Services.build(config, store)
     services.chat.warm_up()
     app.bot_data["services"] = services
-    intake = UpdateIntake(store)
+    metrics = Metrics(store)
+    intake = UpdateIntake(store, metrics)
     app.bot_data["intake"] = intake
     # Updates a previous run received but did not finish go first; from now on every fetched
     # update is written down before it is confirmed.
@@ -70,8 +80,9 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     async with store.tx() as tx:
         await tx.meta.set("bot_username", app.bot.username)
     await handlers.publish_commands(app)
-    sender = Sender(store, TelegramDelivery(app.bot))
+    sender = Sender(store, metrics.timed(TelegramDelivery(app.bot)))
     app.bot_data["sender_task"] = asyncio.create_task(sender.run(), name="outbox-sender")
+    app.bot_data["web"] = await _serve_web(app, config, store, intake, metrics, sender)
     # Due jobs are read from the database on every tick, so a restart re-schedules all of them
     # and one missed while the bot was down fires once, late. APScheduler's default
     # misfire_grace_time of 1 s would silently skip a tick when the loop is busy: never skip.
@@ -83,6 +94,24 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     log.info("@%s is up; database %s", app.bot.username, config.db)
 
 
+async def _serve_web(app: Application, config: Config, store: Store, intake: UpdateIntake,
+                     metrics: Metrics, sender: Sender) -> WebServer:
+    """Health and metrics always; Telegram's webhook when one is configured."""
+    web = WebServer(config.web_host, config.web_port)
+    web.add(health_routes.routes(Health(store, lambda: app.bot.reachable and sender.reachable)))
+    web.add(metrics_routes.routes(metrics))
+    if config.webhook_url:
+        async def dispatch(raw: dict) -> None:
+            update = await app.bot.read_update(raw)
+            if update is not None:
+                await app.update_queue.put(update)
+
+        path = urlsplit(config.webhook_url).path or "/"
+        web.add(webhook_routes.routes(path, config.webhook_secret, intake, dispatch))
+    await web.start()
+    return web
+
+
 async def _tick(context) -> None:
     await context.application.bot_data["services"].jobs.run_due()
 
@@ -92,6 +121,9 @@ async def _prune(context) -> None:
 
 
 async def _close(app: Application) -> None:
+    web: WebServer | None = app.bot_data.pop("web", None)
+    if web is not None:
+        await web.stop()
     task: asyncio.Task | None = app.bot_data.pop("sender_task", None)
     if task is not None:
         task.cancel()
@@ -105,11 +137,18 @@ async def _close(app: Application) -> None:
 
 
 async def start(app: Application, poll_timeout: float = 10.0) -> None:
-    """Start an Application inside a running event loop (tests, demo)."""
+    """Start an Application inside a running event loop (tests, demo, webhook mode)."""
     await app.initialize()
     # run_polling() calls these hooks itself; here we are its stand-in.
     await app.post_init(app)
     await app.start()
+    config: Config = app.bot_data["config"]
+    if config.webhook_url:
+        # Telegram keeps the webhook while we are down and delivers what waited when we are back.
+        await app.bot.set_webhook(config.webhook_url, secret_token=config.webhook_secret,
+                                  allowed_updates=Update.ALL_TYPES)
+        log.info("receiving updates by webhook at %s", config.webhook_url)
+        return
     await app.updater.start_polling(
         poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES,
         error_callback=app.bot.poll_failed,
@@ -126,6 +165,20 @@ async def stop(app: Application) -> None:
 
 
 def run(config: Config) -> None:
-    """Run until Ctrl-C, as `python -m bot run` does."""
+    """Run until Ctrl-C or SIGTERM, as `python -m bot run` does."""
     app = build_application(config)
-    app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=30)
+    if not config.webhook_url:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=30)
+        return
+    asyncio.run(_run_webhook(app))
+
+
+async def _run_webhook(app: Application) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    await start(app)
+    await stopping.wait()
+    log.info("stopping")
+    await stop(app)

@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--grid", help="只导出这个网格, 例如 第一网格")
     export.add_argument("file", type=Path, help="输出文件, 例如 台账-11月.xlsx")
 
+    backup = sub.add_parser("backup", help="机器人运行时也可以做: 把数据库完整复制一份")
+    backup.add_argument("file", type=Path, help="备份文件, 例如 /var/backups/sanzhang-2026-11-25.sqlite3")
+
     parse = sub.add_parser("parse", help="读标准输入的每一行, 输出识别结果 (JSON)")
     parse.add_argument("rest", nargs=argparse.REMAINDER)
 
@@ -84,6 +87,16 @@ def main(argv: list[str] | None = None) -> int:
             from bot.tasks.export import export_command_line
 
             return asyncio.run(export_command_line(args, config))
+        if command == "backup":
+            from storage.backup import BackupError, backup
+
+            try:
+                size = backup(config.db, args.file)
+            except BackupError as exc:
+                print(exc, file=sys.stderr)
+                return 1
+            print(f"已备份到 {args.file} ({size / 1024 / 1024:.1f} MB)")
+            return 0
         if command == "sandbox":
             from bot.sandbox import serve
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -24,6 +25,11 @@ class Config:
     tz: str = "Asia/Shanghai"
     log_level: str = "INFO"
     log_file: str | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    web_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
     keywords: Path | None = None
     extra: dict = field(default_factory=dict)
 
@@ -48,6 +54,11 @@ _ENV = {
     "BOT_TZ": "tz",
     "BOT_LOG_LEVEL": "log_level",
     "BOT_LOG_FILE": "log_file",
+    "BOT_WEB_HOST": "web_host",
+    "BOT_WEB_PORT": "web_port",
+    "BOT_WEB_URL": "web_url",
+    "BOT_WEBHOOK_URL": "webhook_url",
+    "BOT_WEBHOOK_SECRET": "webhook_secret",
     "BOT_KEYWORDS": "keywords",
 }
 
@@ -74,12 +85,31 @@ def load_config(env: dict[str, str] | None = None, path: Path | None = None) -> 
     for name in ("db", "keywords"):
         if values.get(name) is not None:
             values[name] = Path(values[name])
+    if values.get("web_port") is not None:
+        try:
+            values["web_port"] = int(values["web_port"])
+        except ValueError:
+            raise ConfigError(f"BOT_WEB_PORT 应该是端口号 (例如 8080), 不是「{values['web_port']}」") from None
+        if not 0 <= values["web_port"] <= 65535:
+            raise ConfigError(f"BOT_WEB_PORT 应该在 0 到 65535 之间, 不是 {values['web_port']}")
     config = Config(**values)
+    _check_webhook(config)
     try:
         ZoneInfo(config.tz)  # fail at start, in one line, rather than at the first reminder
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"BOT_TZ 时区「{config.tz}」不认识, 例如 Asia/Shanghai") from None
     return config
+
+
+def _check_webhook(config: Config) -> None:
+    """A webhook without a secret would let anyone on the internet post updates to the bot."""
+    if not config.webhook_url:
+        return
+    if not config.webhook_url.startswith("https://"):
+        raise ConfigError("BOT_WEBHOOK_URL 必须是 https:// 开头的公网地址 (Telegram 只往 HTTPS 推送)")
+    if not config.webhook_secret or not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", config.webhook_secret):
+        raise ConfigError("设置了 BOT_WEBHOOK_URL, 还要设置 BOT_WEBHOOK_SECRET:"
+                          " 1 到 256 个英文字母、数字、_ 或 -, 例如用 openssl rand -hex 32 生成")
 
 
 def require_token(config: Config) -> str:

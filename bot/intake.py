@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storage import Store
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +22,9 @@ class UpdateIntake:
     processed-update ledger (`store.tx(update_id)`) keeps a second handling from doing anything twice.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, metrics: Metrics | None = None) -> None:
         self._store = store
+        self._metrics = metrics
 
     async def receive(self, updates: list[Raw]) -> list[Raw]:
         """Write a fetched batch down; returns the updates not seen before, in order."""
@@ -38,3 +42,5 @@ class UpdateIntake:
     async def handled(self, update_id: int, outcome: str = "handled") -> None:
         async with self._store.tx() as tx:
             await tx.inbox.handled(update_id, outcome)
+        if self._metrics is not None and outcome == "handled":
+            self._metrics.updates.inc()

@@ -71,6 +71,11 @@ class Sender:
         self._last_429: tuple[int, datetime] | None = None
         self._down_since: datetime | None = None
 
+    @property
+    def reachable(self) -> bool:
+        """False while Telegram does not answer sends (5xx or no connection)."""
+        return self._down_since is None
+
     async def run(self) -> None:
         """Drain until cancelled, waking when something is queued, comes due or is released."""
         while True:

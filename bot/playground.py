@@ -21,6 +21,8 @@ from storage.roster import apply_roster
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 EXAMPLE_ROSTER = DEPLOY / "roster.example.csv"
+WEBHOOK_URL = "https://bot.example.org/telegram/hook"
+WEBHOOK_SECRET = "playground-secret"
 
 
 class MovableClock:
@@ -64,6 +66,8 @@ class Playground:
     clock: MovableClock = field(default_factory=MovableClock)
     link_everyone: bool = True
     config_extra: dict[str, Any] = field(default_factory=dict)
+    # Receive updates by webhook (through the fake's stand-in for the TLS proxy) instead of polling.
+    webhook: bool = False
     fake: FakeTelegram = field(init=False)
     app: Application | None = field(init=False, default=None)
     members: dict[str, Member] = field(init=False, default_factory=dict)
@@ -77,10 +81,13 @@ class Playground:
         return self
 
     async def start_bot(self) -> None:
+        hook = {"webhook_url": WEBHOOK_URL, "webhook_secret": WEBHOOK_SECRET} if self.webhook else {}
         config = Config(
             token=self.fake.token, api_url=self.fake.base_url, file_url=self.fake.file_base_url,
-            db=self.db, extra=self.config_extra,
+            db=self.db, extra=self.config_extra, web_port=0, **hook,
         )
+        if self.webhook:
+            self.fake.webhook.route = lambda: self.web_url
         self.app = bot_app.build_application(config, clock=self.clock)
         await bot_app.start(self.app, poll_timeout=1)
 
@@ -98,6 +105,11 @@ class Playground:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    @property
+    def web_url(self) -> str:
+        """Where the bot's own web server listens (health, metrics, webhook)."""
+        return self.app.bot_data["web"].local_url
 
     @property
     def services(self) -> Services:

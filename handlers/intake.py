@@ -79,7 +79,7 @@ class DurableBot(ExtBot):
         self._offset = max(self._offset, max(u["update_id"] for u in raw) + 1)
         updates = []
         for item in fresh:
-            update = await self._read(item)
+            update = await self.read_update(item)
             if update is not None:
                 updates.append(update)
         return tuple(updates)
@@ -89,7 +89,8 @@ class DurableBot(ExtBot):
         extra = timeout.total_seconds() if hasattr(timeout, "total_seconds") else (timeout or 0)
         return (base or 0) + extra
 
-    async def _read(self, raw: dict[str, Any]) -> Update | None:
+    async def read_update(self, raw: dict[str, Any]) -> Update | None:
+        """The Update for a raw dict; None (logged once and marked) when this version cannot read it."""
         try:
             update = Update.de_json(raw, self)
         except Exception as exc:  # one malformed update must not stop the bot
@@ -101,6 +102,11 @@ class DurableBot(ExtBot):
         return update
 
     # -- what the log says during an outage ------------------------------------------------
+
+    @property
+    def reachable(self) -> bool:
+        """False from a failed poll until the next one succeeds."""
+        return self._down_since is None
 
     def poll_failed(self, exc: TelegramError) -> None:
         """One warning when Telegram becomes unreachable; the retries that follow stay quiet."""
@@ -119,7 +125,7 @@ async def replay(app: Application, intake: UpdateIntake) -> int:
     bot: DurableBot = app.bot
     pending = await intake.pending()
     for raw in pending:
-        update = await bot._read(raw)
+        update = await bot.read_update(raw)
         if update is not None:
             await app.update_queue.put(update)
     if pending:

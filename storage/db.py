@@ -143,6 +143,11 @@ class Store:
             await tx.inbox.forget_before(tx.now - keep)
             return await tx.updates.forget_before(tx.now - keep)
 
+    async def ping(self) -> None:
+        """Raises if the database cannot answer a trivial query."""
+        async with self.read() as r:
+            await (await r.db.execute("SELECT 1")).fetchone()
+
     async def seen_update(self, update_id: int) -> bool:
         async with self.read() as r:
             return await r.updates.seen(update_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.timefmt import to_db
+from storage.timefmt import from_db, to_db
 
 
 class Inbox:
@@ -43,6 +43,11 @@ class Inbox:
         cur = await self._db.execute("SELECT outcome FROM inbox WHERE update_id = ?", (update_id,))
         row = await cur.fetchone()
         return row["outcome"] if row else None
+
+    async def last_received_at(self) -> datetime | None:
+        cur = await self._db.execute("SELECT received_at FROM inbox ORDER BY update_id DESC LIMIT 1")
+        row = await cur.fetchone()
+        return from_db(row["received_at"]) if row else None
 
     async def forget_before(self, moment: datetime) -> int:
         """Drop handled updates older than `moment`; unhandled ones stay whatever their age."""

@@ -132,6 +132,11 @@ class Outbox:
         )
         return [dict(r) for r in await cur.fetchall()]
 
+    async def count(self, status: str) -> int:
+        """Rows pending or failed (served by the status index; sent rows are many and not counted)."""
+        cur = await self._db.execute("SELECT COUNT(*) FROM outbox WHERE status = ?", (status,))
+        return (await cur.fetchone())[0]
+
     async def counts(self) -> dict[str, int]:
         cur = await self._db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")
         return {r[0]: r[1] for r in await cur.fetchall()}

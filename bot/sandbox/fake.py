@@ -16,6 +16,7 @@ from bot.sandbox.limits import FloodControl, FloodLimits
 from bot.sandbox.markup import callback_datas
 from bot.sandbox.methods import BotApi, image_size, media_content
 from bot.sandbox.server import Server
+from bot.sandbox.webhook import WebhookPusher
 from bot.sandbox.world import ApiCall, CallbackRecord, Chat, MessageRecord, StoredFile, User, World
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
@@ -64,6 +65,7 @@ class FakeTelegram:
         self.faults = Faults()
         self.api = BotApi(self.world, self.flood, strict_html=strict_html)
         self.server = Server(self)
+        self.webhook = WebhookPusher(self.world)
         self._cursors: dict[int, int] = {}
         self._started = False
 
@@ -72,6 +74,7 @@ class FakeTelegram:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeTelegram:
         """Listen on ``host:port`` (0 picks a free port)."""
         await self.server.start(host, port)
+        self.webhook.start()
         self._started = True
         return self
 
@@ -79,6 +82,7 @@ class FakeTelegram:
         """Release long polls and hanging calls, then close the server."""
         self.api.stopping.set()
         self.world.changed.notify()
+        await self.webhook.stop()
         if self._started:
             await self.server.stop()
             self._started = False

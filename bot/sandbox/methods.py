@@ -349,11 +349,16 @@ class BotApi:
         port = re.match(r"^https://[^/:]+(?::(\d+))?", url)
         if port and port.group(1) and port.group(1) not in ("80", "88", "443", "8443"):
             raise ApiError.bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError.bad_request("secret token contains unallowed characters")
         self._set_allowed(params)
         if params.get("drop_pending_updates"):
             self.world.drop_pending()
-        # Updates are queued but not pushed to the URL: the sandbox serves polling bots.
-        self.world.webhook = {"url": url, "max_connections": params.get("max_connections") or 40}
+        # Pending updates are now pushed to the URL (bot/sandbox/webhook.py), no longer polled.
+        self.world.webhook = {"url": url, "max_connections": params.get("max_connections") or 40,
+                              "secret_token": secret}
+        self.world.changed.notify()
         return True
 
     def delete_webhook(self, params: dict) -> bool:
@@ -368,6 +373,9 @@ class BotApi:
                                "pending_update_count": len(self.world.pending)}
         if hook:
             out["max_connections"] = hook["max_connections"]
+            for key in ("last_error_date", "last_error_message"):
+                if hook.get(key) is not None:
+                    out[key] = hook[key]
         if self.world.allowed_updates:
             out["allowed_updates"] = list(self.world.allowed_updates)
         return out
