@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.bulk import Bulk
 from storage.chat_states import ChatStates
 from storage.groups import Groups
 from storage.inbox import Inbox
@@ -56,6 +57,7 @@ class Tx:
         self.notices = Notices(db, now)
         self.points = Points(db, now)
         self.stats = Stats(db)
+        self.bulk = Bulk(db)
 
 
 def _migrations() -> list[tuple[int, str]]:
