@@ -101,6 +101,7 @@ async def _close(app: Application) -> None:
             pass
     services: Services | None = app.bot_data.pop("services", None)
     if services is not None:
+        await services.jobs.close()
         await services.store.close()
 
 

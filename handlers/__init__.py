@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot import menus
-from handlers import buttons, commands, errors, intake, messages, tasks
+from handlers import buttons, commands, errors, intake, messages, paging, tasks
 
 # Runs after every other group: marks the update done so a restart does not replay it.
 LAST_GROUP = 1000
@@ -44,6 +44,7 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(tasks.task_button, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(tasks.notice_button, pattern=r"^n:"))
     app.add_handler(CallbackQueryHandler(buttons.address_button, pattern=r"^a:"))
+    app.add_handler(CallbackQueryHandler(paging.page_button, pattern=r"^pg:"))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, messages.bot_added))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, messages.migrated))

@@ -58,12 +58,15 @@ class FakeTelegram:
         *,
         flood_limits: FloodLimits | None = None,
         strict_html: bool = False,
+        latency: float = 0.0,
     ) -> None:
         self.world = World(token, bot_username, bot_name, can_read_all_group_messages, clock)
         self.flood = FloodControl(clock, flood_limits, enabled=flood_control)
         self.faults = Faults()
         self.api = BotApi(self.world, self.flood, strict_html=strict_html)
         self.server = Server(self)
+        # The round trip of every Bot API call, in seconds: half before Telegram acts, half after.
+        self.latency = latency
         self._cursors: dict[int, int] = {}
         self._started = False
 
