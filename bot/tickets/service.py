@@ -153,7 +153,7 @@ class TicketDesk:
             if username:
                 text += "\n" + render.follow_link(username, ticket_id)
         await tx.outbox.enqueue(text_message(
-            msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"))
+            msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"), urgent=parsed.urgent)
 
         await self._hand_over(tx, ticket, assignee, source=await self._source_name(tx, msg, binding))
         for person_id in decision.also_notify:
@@ -267,7 +267,9 @@ class TicketDesk:
         limits = self._sla.limits(ticket.category, ticket.urgent)
         text = render.card(ticket, phone, self._zone, source, limits.accept, note)
         keyboard = render.card_buttons(ticket) if buttons else None
-        await tx.outbox.enqueue(text_message(person.telegram_id, text, keyboard=keyboard, ref=ref))
+        # A danger card goes before every queued ordinary message (bot.outbox).
+        await tx.outbox.enqueue(text_message(person.telegram_id, text, keyboard=keyboard, ref=ref),
+                                urgent=ticket.urgent)
 
     async def _reporter_phone(self, tx: Tx, ticket: Ticket) -> str | None:
         # Only the owner and admins ever see this card, so the phone may be on it.
@@ -279,7 +281,7 @@ class TicketDesk:
     async def _tell_admins(self, tx: Tx, ticket: Ticket, text: str, skip: int | None = None) -> None:
         for admin in await tx.people.holding(Role.ADMIN, ticket.community_id):
             if admin.id != skip and admin.telegram_id:
-                await tx.outbox.enqueue(text_message(admin.telegram_id, text))
+                await tx.outbox.enqueue(text_message(admin.telegram_id, text), urgent=ticket.urgent)
 
     # -- media that follows a report -------------------------------------------------------
 
