@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -57,9 +58,13 @@ def build_application(config: Config, clock: Clock | None = None) -> Application
 
 
 async def _open(app: Application, config: Config, clock: Clock | None) -> None:
+    # Telegram keeps the menus from the last run: refreshing them goes on while the rest starts.
+    menus = asyncio.create_task(_publish_menus(app), name="publish-menus")
     store = await Store.open(config.db, clock=clock)
     services = Services.build(config, store)
-    services.chat.warm_up()
+    # The segmenter takes a second or two to load: in a thread, so commands are answered meanwhile
+    # (a message that needs it waits for it).
+    threading.Thread(target=services.chat.warm_up, name="warm-segmenter", daemon=True).start()
     app.bot_data["services"] = services
     intake = UpdateIntake(store)
     app.bot_data["intake"] = intake
@@ -69,7 +74,7 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     app.bot.attach(intake)
     async with store.tx() as tx:
         await tx.meta.set("bot_username", app.bot.username)
-    await handlers.publish_commands(app)
+    await menus
     sender = Sender(store, TelegramDelivery(app.bot))
     app.bot_data["sender_task"] = asyncio.create_task(sender.run(), name="outbox-sender")
     # Due jobs are read from the database on every tick, so a restart re-schedules all of them
@@ -81,6 +86,13 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     )
     app.job_queue.run_repeating(_prune, interval=6 * 3600, first=60, name="prune")
     log.info("@%s is up; database %s", app.bot.username, config.db)
+
+
+async def _publish_menus(app: Application) -> None:
+    try:
+        await handlers.publish_commands(app)
+    except Exception:  # the old menus stay; the next start tries again
+        log.exception("publishing the command menus failed")
 
 
 async def _tick(context) -> None:

@@ -1,6 +1,8 @@
 """Telegram adapters: turn updates into core calls; registered in one place below."""
 from __future__ import annotations
 
+import asyncio
+
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import (
     Application,
@@ -73,6 +75,8 @@ def _commands(menu: menus.Menu) -> list[BotCommand]:
 
 async def publish_commands(app: Application) -> None:
     """The command menus Telegram shows, with Chinese descriptions; staff get theirs on linking."""
-    await app.bot.set_my_commands(_commands(menus.RESIDENT_MENU), scope=BotCommandScopeAllPrivateChats())
-    await app.bot.set_my_commands(_commands(menus.GROUP_MENU), scope=BotCommandScopeAllGroupChats())
-    await app.bot.set_my_commands(_commands(menus.RESIDENT_MENU))
+    await asyncio.gather(  # three round trips at once: they do not depend on each other
+        app.bot.set_my_commands(_commands(menus.RESIDENT_MENU), scope=BotCommandScopeAllPrivateChats()),
+        app.bot.set_my_commands(_commands(menus.GROUP_MENU), scope=BotCommandScopeAllGroupChats()),
+        app.bot.set_my_commands(_commands(menus.RESIDENT_MENU)),
+    )

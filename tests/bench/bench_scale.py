@@ -445,7 +445,7 @@ def bench_startup(runs: int = 3) -> None:
     async def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "bot.sqlite3"
-            await scale.generate(db, households=2000, tickets=2000, grids=4)
+            await scale.generate(db, households=2000, tickets=0, grids=4)
             fake = await FakeTelegram().start()
             user = fake.add_user("测试")
             user.started = True
