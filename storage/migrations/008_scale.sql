@@ -9,7 +9,6 @@ ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 2;
 ALTER TABLE outbox ADD COLUMN file_path TEXT;
 UPDATE outbox SET priority = 1 WHERE status = 'pending' AND chat_id > 0;
 CREATE INDEX outbox_queue ON outbox (chat_id, id, priority, not_before) WHERE status = 'pending';
-CREATE INDEX outbox_failed ON outbox (id) WHERE status = 'failed';
 
 -- The ticket of a message replied to in a group; stats and exports by time, for a grid or the community.
 CREATE INDEX tickets_source ON tickets (source_chat_id, source_message_id);
@@ -22,7 +21,6 @@ CREATE INDEX ticket_watchers_message ON ticket_watchers (chat_id, message_id);
 CREATE INDEX ticket_watchers_person ON ticket_watchers (telegram_id);
 
 CREATE INDEX tasks_community_created ON tasks (community_id, created_at);
-CREATE INDEX tasks_grid_created ON tasks (grid_id, created_at);
 CREATE INDEX notices_community_created ON notices (community_id, created_at);
 CREATE INDEX notices_grid_created ON notices (grid_id, created_at);
 CREATE INDEX points_person ON points (person_id, at);
