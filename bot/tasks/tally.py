@@ -176,9 +176,9 @@ class Tally:
         numbers = tally_facts(await s.ticket_facts(scope.community_id, scope.grid_id, start, end), tx.now, self._sla)
         lines = ticket_lines(numbers)
         if scope.grid is None and numbers.total:
-            busiest = await s.tickets_by_grid(scope.community_id, start, end, TOP_GRIDS + 1)
-            if len(busiest) > 1:
-                lines.append("诉求最多的网格: " + " · ".join(f"{e(g)} {n}" for g, n in busiest[:TOP_GRIDS]))
+            busiest = await s.tickets_by_grid(scope.community_id, start, end, TOP_GRIDS)
+            if busiest:
+                lines.append("诉求最多的网格: " + " · ".join(f"{e(g)} {n}" for g, n in busiest))
         rates = rates_from_counts(await s.responder_counts(scope.community_id, scope.grid_id, start, end))
         count = await s.task_count(scope.community_id, scope.grid_id, start, end) if rates else 0
         lines += task_lines(count, rates)
