@@ -39,6 +39,8 @@ NO_SUCH_PAGE = "没有这一页了。"
 class _Kind:
     lines: Lines
     hint: Hint | None
+    size: int
+    unit: str
 
 
 def page_count(total: int, size: int = PAGE_SIZE) -> int:
@@ -68,8 +70,10 @@ class Pager:
         self._store = store
         self._kinds: dict[str, _Kind] = {}
 
-    def kind(self, name: str, lines: Lines, hint: Hint | None = None) -> None:
-        self._kinds[name] = _Kind(lines, hint)
+    def kind(self, name: str, lines: Lines, hint: Hint | None = None, size: int = PAGE_SIZE,
+             unit: str = "条") -> None:
+        """A kind of list: how to draw a page's items, how many to a page, what they are counted in."""
+        self._kinds[name] = _Kind(lines, hint, size, unit)
 
     async def open(self, tx: Tx, kind: str, telegram_id: int, chat_id: int, title: str, ids: list[int],
                    empty: str | None = None, reply_to: int | None = None) -> None:
@@ -79,7 +83,7 @@ class Pager:
             return
         ids = ids[:MAX_ITEMS]
         state_id = 0
-        if len(ids) > PAGE_SIZE:
+        if len(ids) > self._kinds[kind].size:
             state_id = await tx.pages.create(kind, telegram_id, chat_id, title, ids)
         text, keyboard = await self._render(tx, kind, title, ids, 0, state_id)
         await tx.outbox.enqueue(text_message(chat_id, text, keyboard=keyboard, reply_to=reply_to))
@@ -96,7 +100,7 @@ class Pager:
                 return Answer(EXPIRED)
             if state.telegram_id != user_id:
                 return Answer(NOT_YOURS, alert=True)
-            pages = page_count(len(state.items))
+            pages = page_count(len(state.items), self._kinds[state.kind].size)
             if page >= pages:
                 return Answer(NO_SUCH_PAGE)
             text, keyboard = await self._render(tx, state.kind, state.title, list(state.items), page, state.id)
@@ -106,11 +110,11 @@ class Pager:
     async def _render(self, tx: Tx, kind: str, title: str, ids: list[int], page: int,
                       state_id: int) -> tuple[str, dict | None]:
         spec = self._kinds[kind]
-        pages = page_count(len(ids))
-        shown = ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        pages = page_count(len(ids), spec.size)
+        shown = ids[page * spec.size:(page + 1) * spec.size]
         head = f"<b>{e(title)}</b>"
         if pages > 1:
-            head += f" (共 {len(ids)} 条, 第 {page + 1}/{pages} 页)"
+            head += f" (共 {len(ids)} {spec.unit}, 第 {page + 1}/{pages} 页)"
         lines = [head, *await spec.lines(tx, shown)]
         if spec.hint is not None:
             lines.append(spec.hint(shown))

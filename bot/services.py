@@ -69,7 +69,7 @@ class Services:
             store=store,
             accounts=Accounts(store, desk),
             admin=Admin(store),
-            groups=Groups(store),
+            groups=Groups(store, pager),
             chat=Chat(store, desk, lexicon, board=board),
             tickets=desk,
             jobs=jobs,

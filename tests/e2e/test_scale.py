@@ -177,3 +177,20 @@ async def test_another_user_is_answered_while_a_community_export_is_written(pg):
     assert document.caption.startswith("长山花园社区 台账 · 2026年11月\n诉求 418 件")  # those since 1 November
     # Telegram has the file: the copy on disk is gone.
     assert not list(pg.services.tally.outgoing.glob("*.xlsx"))
+
+
+async def test_the_admins_contact_list_of_50_grids_goes_a_grid_a_page(pg):
+    async with pg.services.store.tx() as tx:
+        community = (await tx.places.grids())[0].community_id
+        cur = await tx.db.execute("SELECT MAX(id) FROM grids")
+        top = (await cur.fetchone())[0]
+        cur = await tx.db.execute("SELECT MAX(id) FROM buildings")
+        building = (await cur.fetchone())[0]
+        await tx.bulk.insert("grids", [(top + i + 1, community, f"第{i + 3}网格") for i in range(48)])
+        await tx.bulk.insert("buildings", [(building + 1 + i * 40 + b, community, top + i + 1, str(100 + i * 40 + b))
+                                           for i in range(48) for b in range(40)])
+    page = (await pg.say("赵淑芬", "/contacts"))[-1]
+    fits(page)
+    assert "(共 50 个网格, 第 1/50 页)" in page.text and "第一网格 · 一线工作清单" in page.text
+    assert await pg.press("赵淑芬", page, "下一页") == "第 2/50 页"
+    assert "第二网格 · 一线工作清单" in pg.fake.message(page.chat_id, page.message_id).text
