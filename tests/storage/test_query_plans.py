@@ -121,7 +121,8 @@ async def test_my_lists_and_the_hourly_sweep_use_their_indexes(store):
     texts = await plans_of(store, lambda tx: tx.tickets.reported_ids(7000, 1000))
     assert "tickets_reporter" in texts[0] and "ticket_watchers_person" in texts[0], texts[0]
     sweep = (await plans_of(store, lambda tx: tx.points.volunteer_help_on_resolved_tickets(NOW - timedelta(days=7))))[0]
-    assert not scans(sweep, "t"), sweep
+    assert not scans(sweep, "t") and not scans(sweep, "pe") and "AUTOMATIC" not in sweep, sweep
+    assert sweep.splitlines()[0].startswith("SEARCH pr"), sweep  # from the volunteers, not every ticket
     month = (await plans_of(store, lambda tx: tx.points.total(3, NOW - timedelta(days=30), NOW)))
     assert month and all("points_person" in p for p in month), month
 
