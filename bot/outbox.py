@@ -50,8 +50,10 @@ Result = Sent | RetryLater | Failed | Moved
 Deliver = Callable[[OutboxRow, int | None], Awaitable[Result]]
 
 MAX_BACKOFF = 300.0
-# Telegram's overall limit for a bot, in messages a second.
+# Telegram's overall limit for a bot, in messages a second; the sender keeps a little under it,
+# since Telegram counts calls as they arrive and arrivals jitter (a 429 costs a second of everyone).
 TELEGRAM_RATE = 30.0
+SENDING_RATE = 28
 # Calls under way at once, at most: enough for Telegram's rate at a 500 ms round trip.
 MAX_IN_FLIGHT = 24
 # A little slack after the bot's own one-second window opens: Telegram counts calls when they
@@ -75,7 +77,7 @@ class Sender:
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._store = store
         self._deliver = deliver
-        self._limits = limits or RateLimits(clock=monotonic)
+        self._limits = limits or RateLimits(per_second=SENDING_RATE, clock=monotonic)
         self._monotonic = monotonic
         # Chats over their limit wait in memory, in real time, not in the database's clock.
         self._held_until = 0.0

@@ -5,7 +5,7 @@ import asyncio
 import json
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,9 +59,19 @@ async def write_export(r, request: ExportRequest, zone: ZoneInfo, path: Path) ->
     """Stream the 台账 from a read (best a snapshot) into an XLSX file; the counts for the caption."""
     from bot.tasks.xlsx import Workbook
 
+    offsets: dict[int, timedelta] = {}
+
     def when(moment: datetime | None):
-        # To the minute, in local time: a ledger has no use for seconds.
-        return moment.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0) if moment else None
+        # To the minute, in local time: a ledger has no use for seconds. The zone's offset is
+        # looked up once an hour of data, not for each of a million cells.
+        if moment is None:
+            return None
+        hour = int(moment.timestamp()) // 3600
+        offset = offsets.get(hour)
+        if offset is None:
+            offset = offsets[hour] = moment.astimezone(zone).utcoffset()
+        local = moment + offset
+        return datetime(local.year, local.month, local.day, local.hour, local.minute)
 
     scope = (request.community_id, request.grid_id, request.start, request.end)
     book = Workbook(path, request.title)

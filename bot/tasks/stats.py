@@ -74,7 +74,7 @@ def ticket_numbers(rows: list[dict[str, Any]], now: datetime, sla: SlaPolicy | N
 
 def tally_facts(facts: list[tuple], now: datetime, sla: SlaPolicy | None = None) -> TicketNumbers:
     """The tally from storage.stats.ticket_facts: (category, status, urgent, created, first accepted,
-    resolved, escalations, rating), times in seconds since 1970."""
+    resolved, escalations, rating, …), times in seconds since 1970."""
     sla = sla or SlaPolicy()
     now_s = now.timestamp()
     categories: Counter[str] = Counter()
@@ -84,7 +84,7 @@ def tally_facts(facts: list[tuple], now: datetime, sla: SlaPolicy | None = None)
     resolve: list[float] = []
     overdue = 0
     limits: dict[tuple[str, bool], tuple[float, float]] = {}
-    for category, status, urgent, created, accepted, resolved, escalations, rating in facts:
+    for category, status, urgent, created, accepted, resolved, escalations, rating, *_ in facts:
         categories[category] += 1
         statuses[status] += 1
         key = (category, bool(urgent))

@@ -5,6 +5,7 @@ import asyncio
 import logging
 import re
 import tempfile
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -158,31 +159,30 @@ class Tally:
         lines = [f"📊 <b>{e(scope.name)} 统计</b> ({local.month}月{local.day}日 {local:%H:%M})"]
         week = week_start(now, self._zone)
         month = month_start(now, self._zone)
+        # One read of the tickets for both periods: the week is inside the month, or just before it.
+        facts = await tx.stats.ticket_facts(scope.community_id, scope.grid_id, min(week, month), now)
+        grid_names = {g.id: g.name for g in await tx.places.grids(scope.community_id)} if scope.grid is None else {}
         cut = False
         for title, start in ((f"本周 ({week.month}月{week.day}日起)", week), (f"本月 ({month.month}月)", month)):
+            since = start.timestamp()
+            period = [f for f in facts if f[3] >= since]
             lines.append("")
             lines.append(f"<b>{title}</b>")
-            period, shortened = await self._period_lines(tx, scope, start, now)
-            lines += period
-            cut = cut or shortened
+            numbers = tally_facts(period, now, self._sla)
+            lines += ticket_lines(numbers)
+            if grid_names and numbers.total:
+                busiest = Counter(f[8] for f in period if f[8] in grid_names).most_common()
+                busiest.sort(key=lambda kv: (-kv[1], kv[0]))
+                lines.append("诉求最多的网格: " + " · ".join(
+                    f"{e(grid_names[g])} {n}" for g, n in busiest[:TOP_GRIDS]))
+            rates = rates_from_counts(await tx.stats.responder_counts(scope.community_id, scope.grid_id, start, now))
+            count = await tx.stats.task_count(scope.community_id, scope.grid_id, start, now) if rates else 0
+            lines += task_lines(count, rates)
+            cut = cut or len(rates) > TOP_PEOPLE
         if cut:
             lines.append("")
             lines.append("完整名单请用 /export 导出台账。")
         return "\n".join(lines)
-
-    async def _period_lines(self, tx: Tx, scope: Scope, start: datetime, end: datetime) -> tuple[list[str], bool]:
-        """The period's lines, and whether a list in them was cut to its first few."""
-        s = tx.stats
-        numbers = tally_facts(await s.ticket_facts(scope.community_id, scope.grid_id, start, end), tx.now, self._sla)
-        lines = ticket_lines(numbers)
-        if scope.grid is None and numbers.total:
-            busiest = await s.tickets_by_grid(scope.community_id, start, end, TOP_GRIDS)
-            if busiest:
-                lines.append("诉求最多的网格: " + " · ".join(f"{e(g)} {n}" for g, n in busiest))
-        rates = rates_from_counts(await s.responder_counts(scope.community_id, scope.grid_id, start, end))
-        count = await s.task_count(scope.community_id, scope.grid_id, start, end) if rates else 0
-        lines += task_lines(count, rates)
-        return lines, len(rates) > TOP_PEOPLE
 
     # -- /export ---------------------------------------------------------------------------
 

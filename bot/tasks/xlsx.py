@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROW_LIMIT = 1_048_576  # Excel's rows per sheet, the header included
 _EPOCH = datetime(1899, 12, 30)
+_DAY = timedelta(days=1)
 # XML's three special characters escaped; control characters XML cannot hold dropped.
 _XML = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;",
         **{c: None for c in (*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF)}}
@@ -129,7 +130,7 @@ class Sheet:
             elif kind is int or kind is float:
                 cells.append(f"<c><v>{value!r}</v></c>")
             elif kind is datetime:
-                serial = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
+                serial = ((value if value.tzinfo is None else value.replace(tzinfo=None)) - _EPOCH) / _DAY
                 cells.append(f'<c s="{_DATE}"><v>{serial!r}</v></c>')
             elif kind is bool:
                 cells.append(f'<c t="b"><v>{int(value)}</v></c>')
