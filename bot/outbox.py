@@ -89,6 +89,7 @@ class Sender:
         self._last_429: tuple[int, datetime] | None = None
         self._down_since: datetime | None = None
         self._round_trip = 0.0  # seconds, a moving average of Telegram's answers
+        self._next_start = 0.0  # when the next call may start (monotonic), to space calls evenly
 
     async def run(self) -> None:
         """Drain until cancelled, waking when something is queued, comes due or is released."""
@@ -183,9 +184,16 @@ class Sender:
                     stalled.add(chat_id)
                     self._hold(wait)
                     continue
-                if (pause := self._limits.global_wait()) > 0:
-                    pause += RATE_SLACK
+                if (wait := self._limits.global_wait()) > 0:
+                    pause = wait + RATE_SLACK
                     break
+                # Evenly spaced, not in bursts: a burst arrives bunched and jittered, and Telegram
+                # counts arrivals.
+                if (wait := self._next_start - self._monotonic()) > 0:
+                    pause = wait
+                    break
+                # A call that starts late lets the next few catch up (up to three intervals).
+                self._next_start = max(self._next_start, self._monotonic() - 3 / SENDING_RATE) + 1 / SENDING_RATE
                 chosen.append((head, counted))
                 if counted:  # taken now, so the next chat sees the global window as it will be
                     self._limits.record(chat_id)
