@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -66,9 +67,13 @@ def build_application(config: Config, clock: Clock | None = None) -> Application
 
 
 async def _open(app: Application, config: Config, clock: Clock | None) -> None:
+    # Telegram keeps the menus from the last run: refreshing them goes on while the rest starts.
+    menus = asyncio.create_task(_publish_menus(app), name="publish-menus")
     store = await Store.open(config.db, clock=clock)
     services = Services.build(config, store)
-    services.chat.warm_up()
+    # The segmenter takes a second or two to load: in a thread, so commands are answered meanwhile
+    # (a message that needs it waits for it).
+    threading.Thread(target=services.chat.warm_up, name="warm-segmenter", daemon=True).start()
     app.bot_data["services"] = services
     metrics = Metrics(store)
     intake = UpdateIntake(store, metrics)
@@ -79,7 +84,7 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     app.bot.attach(intake)
     async with store.tx() as tx:
         await tx.meta.set("bot_username", app.bot.username)
-    await handlers.publish_commands(app)
+    await menus
     sender = Sender(store, metrics.timed(TelegramDelivery(app.bot)))
     app.bot_data["sender_task"] = asyncio.create_task(sender.run(), name="outbox-sender")
     app.bot_data["web"] = await _serve_web(app, config, store, intake, metrics, sender)
@@ -112,6 +117,13 @@ async def _serve_web(app: Application, config: Config, store: Store, intake: Upd
     return web
 
 
+async def _publish_menus(app: Application) -> None:
+    try:
+        await handlers.publish_commands(app)
+    except Exception:  # the old menus stay; the next start tries again
+        log.exception("publishing the command menus failed")
+
+
 async def _tick(context) -> None:
     await context.application.bot_data["services"].jobs.run_due()
 
@@ -133,6 +145,7 @@ async def _close(app: Application) -> None:
             pass
     services: Services | None = app.bot_data.pop("services", None)
     if services is not None:
+        await services.jobs.close()
         await services.store.close()
 
 

@@ -9,6 +9,7 @@ from bot.domain import Grid, GroupBinding, Person
 from bot.incoming import Incoming
 from bot.messages import text_message
 from bot.nlu.numerals import to_int
+from bot.paging import Pager
 from bot.refusals import refuse
 from bot.roles import SPECIALISTS, Role
 from storage import Store, Tx
@@ -43,9 +44,15 @@ def match_grids(query: str, grids: list[Grid]) -> list[Grid]:
     return found
 
 
+# Contact lists of several grids longer than this go one grid a page (bot/paging.py).
+CONTACTS_IN_ONE = 3500
+
+
 class Groups:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, pager: Pager | None = None) -> None:
         self._store = store
+        self._pager = pager or Pager(store)
+        self._pager.kind("contacts", self._contact_pages, size=1, unit="个网格")
 
     async def bind(self, msg: Incoming, query: str, access: GroupAccess) -> None:
         async with self._store.tx(msg.update_id) as tx:
@@ -111,8 +118,18 @@ class Groups:
                 text = texts.no_grid_here() if not msg.is_private else texts.not_linked()
                 await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
                 return
-            parts = [await self._contact_list(tx, g) for g in grids]
+            parts: list[str] = []
+            for g in grids:
+                parts.append(await self._contact_list(tx, g))
+                if sum(map(len, parts)) > CONTACTS_IN_ONE:  # a whole street office: a grid a page
+                    await self._pager.open(tx, "contacts", msg.user_id, msg.chat_id, "各网格一线工作清单",
+                                           [x.id for x in grids], reply_to=msg.message_id)
+                    return
             await tx.outbox.enqueue(text_message(msg.chat_id, "\n\n".join(parts), reply_to=msg.message_id))
+
+    async def _contact_pages(self, tx: Tx, grid_ids: list[int]) -> list[str]:
+        grids = [g for g in [await tx.places.grid(i) for i in grid_ids] if g is not None]
+        return [await self._contact_list(tx, g) for g in grids]
 
     async def _grids_for(self, tx: Tx, msg: Incoming) -> list[Grid]:
         if not msg.is_private:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.fitting import (CAPTION_LIMIT, MARKERS, SHORTEN_FROM, SHORTEN_TO, TEXT_LIMIT, fit_html, fit_plain,
@@ -152,33 +153,43 @@ def copy_message(to_chat: int, from_chat: int, message_id: int) -> Outgoing:
 
 
 # -- files --------------------------------------------------------------------------------
-# A file rides in the queued call, base64 encoded, as {"_upload": <base64>, "filename": …};
-# the delivery adapter turns it back into an upload when the call is made.
+# A file waits on disk; the queued call names it, as {"_file": <path>, "filename": <name shown>}.
+# The delivery adapter uploads it from there when the call is made, and the sender deletes it once
+# Telegram has it (or refused it for good), so a large export never sits in the outbox table.
 
+FILE_KEY = "_file"
+# Calls queued by earlier versions carried the bytes themselves, base64 encoded.
 UPLOAD_KEY = "_upload"
 
 
-def upload(data: bytes, filename: str) -> dict[str, Any]:
-    return {UPLOAD_KEY: base64.b64encode(data).decode("ascii"), "filename": filename}
+def disk_file(path: Path, filename: str) -> dict[str, Any]:
+    return {FILE_KEY: str(path), "filename": filename}
+
+
+def file_upload(value: Any) -> tuple[str, str] | None:
+    """The path and shown name of a file parameter, or None for any other value."""
+    if isinstance(value, dict) and FILE_KEY in value:
+        return value[FILE_KEY], value.get("filename") or Path(value[FILE_KEY]).name
+    return None
 
 
 def uploaded_bytes(value: Any) -> tuple[bytes, str] | None:
-    """The bytes and file name of an upload parameter, or None for any other value."""
+    """The bytes and name of a file queued inline by an earlier version, or None."""
     if isinstance(value, dict) and UPLOAD_KEY in value:
         return base64.b64decode(value[UPLOAD_KEY]), value.get("filename") or "file"
     return None
 
 
-def document_message(chat_id: int, data: bytes, filename: str, caption: str | None = None,
+def document_message(chat_id: int, path: Path, filename: str, caption: str | None = None,
                      ref: str | None = None) -> Outgoing:
-    params: dict[str, Any] = {"document": upload(data, filename)}
+    params: dict[str, Any] = {"document": disk_file(path, filename)}
     if caption:
         params.update(caption=caption, parse_mode="HTML")
     return Outgoing(chat_id, "sendDocument", params, ref=ref)
 
 
-def photo_message(chat_id: int, png: bytes, caption: str | None = None, ref: str | None = None) -> Outgoing:
-    params: dict[str, Any] = {"photo": upload(png, "chart.png")}
+def photo_message(chat_id: int, path: Path, caption: str | None = None, ref: str | None = None) -> Outgoing:
+    params: dict[str, Any] = {"photo": disk_file(path, "chart.png")}
     if caption:
         params.update(caption=caption, parse_mode="HTML")
     return Outgoing(chat_id, "sendPhoto", params, ref=ref)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.ratelimit import RateLimits
 from storage import Store
@@ -48,6 +50,15 @@ Result = Sent | RetryLater | Failed | Moved
 Deliver = Callable[[OutboxRow, int | None], Awaitable[Result]]
 
 MAX_BACKOFF = 300.0
+# Telegram's overall limit for a bot, in messages a second; the sender keeps a little under it,
+# since Telegram counts calls as they arrive and arrivals jitter (a 429 costs a second of everyone).
+TELEGRAM_RATE = 30.0
+SENDING_RATE = 28
+# Calls under way at once, at most: enough for Telegram's rate at a 500 ms round trip.
+MAX_IN_FLIGHT = 24
+# A little slack after the bot's own one-second window opens: Telegram counts calls when they
+# arrive, and a call may arrive a few milliseconds earlier than the one before it did.
+RATE_SLACK = 0.05
 
 
 def backoff(attempts: int) -> float:
@@ -55,11 +66,18 @@ def backoff(attempts: int) -> float:
 
 
 class Sender:
+    """Sends each chat's messages in order, many chats at once: urgent first, bulk last, else as queued.
+
+    Only as many calls are under way as Telegram's rate needs at the measured round trip (Little's
+    law): one at a time to a fast Telegram, more when it is far away. Each call under way when the
+    process dies may arrive twice, so no more are in flight than the rate needs.
+    """
+
     def __init__(self, store: Store, deliver: Deliver, limits: RateLimits | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._store = store
         self._deliver = deliver
-        self._limits = limits or RateLimits(clock=monotonic)
+        self._limits = limits or RateLimits(per_second=SENDING_RATE, clock=monotonic)
         self._monotonic = monotonic
         # Chats over their limit wait in memory, in real time, not in the database's clock.
         self._held_until = 0.0
@@ -70,6 +88,8 @@ class Sender:
         self._all_hold: datetime | None = None
         self._last_429: tuple[int, datetime] | None = None
         self._down_since: datetime | None = None
+        self._round_trip = 0.0  # seconds, a moving average of Telegram's answers
+        self._next_start = 0.0  # when the next call may start (monotonic), to space calls evenly
 
     @property
     def reachable(self) -> bool:
@@ -107,47 +127,93 @@ class Sender:
             delay = min(delay, self._held_until - self._monotonic())
         return max(0.05, min(30.0, delay))
 
+    def in_flight_limit(self) -> int:
+        """How many calls may be under way: Telegram's rate times the round trip, with room for jitter."""
+        return max(1, min(MAX_IN_FLIGHT, math.ceil(TELEGRAM_RATE * self._round_trip * 1.5)))
+
     async def drain(self) -> int:
-        """Send everything due now that the limits allow; returns how many calls were made."""
+        """Send everything due now that the limits allow; returns how many calls moved the queue on."""
         made = 0
         self._held_until = 0.0
-        while True:
-            now = self._store.now()
-            if self._all_hold is not None:
-                if self._all_hold > now:
+        stalled: set[int] = set()  # chats whose next message cannot go yet (limits, an edit's original)
+        under_way: dict[int, asyncio.Task[bool]] = {}  # chat → its one call in flight
+        try:
+            while True:
+                pause = 0.0
+                if not self._holding_all():
+                    pause = await self._dispatch(under_way, stalled)
+                if not under_way:
+                    if pause > 0:
+                        await asyncio.sleep(pause)
+                        continue
                     return made
-                self._all_hold = None
-            self._chat_hold = {c: h for c, h in self._chat_hold.items() if h > now}
-            async with self._store.read() as r:
-                rows = await r.outbox.due(limit=100)
-            held: set[int] = set(self._chat_hold)  # chats that must wait: skip them, keeping their order
-            progressed = False
-            for row in rows:
-                if row.chat_id in held:
-                    continue
-                counted = _counts_against_chat(row)
-                wait = self._limits.chat_wait(row.chat_id) if counted else 0.0
+                done, _ = await asyncio.wait(under_way.values(), timeout=pause or None,
+                                             return_when=asyncio.FIRST_COMPLETED)
+                for chat_id, task in list(under_way.items()):
+                    if task in done:
+                        del under_way[chat_id]
+                        if task.result():
+                            made += 1
+                        else:
+                            stalled.add(chat_id)
+        finally:
+            for task in under_way.values():
+                task.cancel()
+            if under_way:
+                await asyncio.gather(*under_way.values(), return_exceptions=True)
+
+    def _holding_all(self) -> bool:
+        now = self._store.now()
+        self._chat_hold = {c: h for c, h in self._chat_hold.items() if h > now}
+        if self._all_hold is not None:
+            if self._all_hold > now:
+                return True  # Telegram is down, or says the whole bot must wait
+            self._all_hold = None
+        return False
+
+    async def _dispatch(self, under_way: dict[int, asyncio.Task[bool]], stalled: set[int]) -> float:
+        """Start calls for the most pressing chats while there is room; how long the global limit
+        says to wait before the next one (0: nothing is waiting on it)."""
+        room = self.in_flight_limit() - len(under_way)
+        if room <= 0:
+            return 0.0
+        pause = 0.0
+        chosen: list[tuple[int, bool]] = []  # (row id, counts against its chat)
+        async with self._store.read() as r:
+            for chat_id, head, _, method in await r.outbox.waiting(skip={*stalled, *self._chat_hold, *under_way}):
+                if len(chosen) >= room:
+                    break
+                counted = _counts_against_chat(chat_id, method)
+                wait = self._limits.chat_wait(chat_id) if counted else 0.0
                 if wait > 0:
-                    held.add(row.chat_id)
+                    stalled.add(chat_id)
                     self._hold(wait)
                     continue
                 if (wait := self._limits.global_wait()) > 0:
-                    await asyncio.sleep(wait)
-                if await self._send(row, counted):
-                    made += 1
-                    progressed = True
+                    pause = wait + RATE_SLACK
+                    break
+                # Evenly spaced, not in bursts: a burst arrives bunched and jittered, and Telegram
+                # counts arrivals.
+                if (wait := self._next_start - self._monotonic()) > 0:
+                    pause = wait
+                    break
+                # A call that starts late lets the next few catch up (up to three intervals).
+                self._next_start = max(self._next_start, self._monotonic() - 3 / SENDING_RATE) + 1 / SENDING_RATE
+                chosen.append((head, counted))
+                if counted:  # taken now, so the next chat sees the global window as it will be
+                    self._limits.record(chat_id)
                 else:
-                    held.add(row.chat_id)
-                if self._all_hold is not None and self._all_hold > self._store.now():
-                    return made  # Telegram is down, or says the whole bot must wait
-            if not progressed:
-                return made
+                    self._limits.record_global()
+            rows = await r.outbox.rows(head for head, _ in chosen) if chosen else []
+        for row in rows:
+            under_way[row.chat_id] = asyncio.create_task(self._send(row), name=f"send-{row.id}")
+        return pause
 
     def _hold(self, seconds: float) -> None:
         until = self._monotonic() + seconds
         self._held_until = until if not self._held_until else min(self._held_until, until)
 
-    async def _send(self, row: OutboxRow, counted: bool) -> bool:
+    async def _send(self, row: OutboxRow) -> bool:
         """One call; True when the queue moved on (sent, failed for good, or re-addressed)."""
         message_id = None
         if row.edit_of:
@@ -160,10 +226,7 @@ class Sender:
                 async with self._store.tx() as tx:
                     await tx.outbox.mark_failed(row.id, f"edited message {row.edit_of} was {status}")
                 return True
-        if counted:
-            self._limits.record(row.chat_id)
-        else:
-            self._limits.record_global()
+        started = self._monotonic()
         try:
             result = await self._deliver(row, message_id)
         except asyncio.CancelledError:
@@ -171,7 +234,13 @@ class Sender:
         except Exception as exc:  # an adapter bug must not wedge the queue
             log.exception("delivering outbox row %s failed", row.id)
             result = RetryLater(f"{type(exc).__name__}: {exc}")
-        return await self._record(row, result)
+        if not isinstance(result, RetryLater) or result.seconds is not None:
+            took = max(0.0, self._monotonic() - started)  # Telegram answered: a round trip
+            self._round_trip = took if not self._round_trip else 0.8 * self._round_trip + 0.2 * took
+        moved = await self._record(row, result)
+        if row.file_path and isinstance(result, (Sent, Failed)):
+            _remove(row.file_path)  # Telegram has it (or will never take it): the disk copy is done
+        return moved
 
     async def _record(self, row: OutboxRow, result: Result) -> bool:
         async with self._store.tx() as tx:
@@ -226,8 +295,15 @@ class Sender:
             self._all_hold = None
 
 
-def _counts_against_chat(row: OutboxRow) -> bool:
+def _remove(path: str) -> None:
+    try:
+        Path(path).unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not remove sent file %s: %s", path, exc)
+
+
+def _counts_against_chat(chat_id: int, method: str) -> bool:
     """New messages count against a chat's limit; in groups, edits too (Telegram counts them)."""
-    if row.method.startswith(("send", "copy", "forward")):
+    if method.startswith(("send", "copy", "forward")):
         return True
-    return row.chat_id < 0 and row.method.startswith("edit")
+    return chat_id < 0 and method.startswith("edit")

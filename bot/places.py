@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import zhconv
 
@@ -24,6 +25,7 @@ _ADDRESS_SEPARATORS = re.compile(r"[\s\-‐‑–—―_/\\、,，.。·]+")
 _PLAIN_PART = re.compile(rf"{_CODE}")
 
 
+@lru_cache(maxsize=8192)  # a roster repeats its communities, grids and buildings 100,000 times
 def fold(text: str) -> str:
     """Full-width to half-width and traditional to simplified, so "５號樓" compares equal to "5号楼".
 
@@ -46,6 +48,7 @@ def _as_code(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _normalize(text: str | None, suffixes: tuple[str, ...]) -> str | None:
     if text is None:
         return None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from functools import lru_cache
 
 
 class Role(str, Enum):
@@ -57,6 +58,7 @@ SPECIALISTS: frozenset[Role] = frozenset({Role.HEALTH, Role.LEGAL, Role.POLICE, 
 STAFF: frozenset[Role] = frozenset({Role.ADMIN, Role.GRID_WORKER})
 
 
+@lru_cache(maxsize=256)
 def parse_role(text: str) -> Role | None:
     """A role from its code, its Chinese name or a common alias; None when unknown."""
     word = text.strip()

@@ -11,7 +11,8 @@ from bot.config import Config
 from bot.groups import Groups
 from bot.jobs import JobRunner
 from bot.nlu import Lexicon
-from bot.tasks.digest import DIGEST_JOB, DigestSettings
+from bot.paging import Pager
+from bot.tasks.digest import DigestSettings
 from bot.tasks.notices import NoticeBoard
 from bot.tasks.points import POINTS_JOB, PointRules, PointsBook
 from bot.tasks.regular_days import REGULAR_DAYS_JOB, RegularDays, read_regular_days
@@ -44,22 +45,23 @@ class Services:
     points: PointsBook | None = None
     tally: Tally | None = None
     regular_days: RegularDays | None = None
+    pager: Pager | None = None
 
     @classmethod
     def build(cls, config: Config, store: Store) -> "Services":
         lexicon = Lexicon.load(config.keywords)
+        pager = Pager(store)
         desk = TicketDesk(store, config.zone, SlaPolicy.from_config(config.extra.get("sla")),
-                          quiet_hours(config))
+                          quiet_hours(config), pager)
         jobs = JobRunner(store)
         jobs.on(SLA_JOB, desk.on_sla_job)
         sla = SlaPolicy.from_config(config.extra.get("sla"))
         notices = NoticeBoard(store, config.zone)
         points = PointsBook(store, config.zone, PointRules.from_config(config.extra.get("points")))
         board = TaskBoard(store, config.zone, quiet_hours(config), notices, points, lexicon)
-        tally = Tally(store, config.zone, sla, DigestSettings.from_config(config.extra.get("digest")))
+        tally = Tally(store, config.zone, sla, DigestSettings.from_config(config.extra.get("digest")), jobs)
         regular = RegularDays(config.zone, read_regular_days(config.extra.get("regular_days")))
         jobs.on(TASK_JOB, board.on_job)
-        jobs.on(DIGEST_JOB, tally.on_digest_job)
         jobs.on(REGULAR_DAYS_JOB, regular.on_job)
         jobs.on(POINTS_JOB, points.on_sweep_job)
         return cls(
@@ -67,7 +69,7 @@ class Services:
             store=store,
             accounts=Accounts(store, desk),
             admin=Admin(store),
-            groups=Groups(store),
+            groups=Groups(store, pager),
             chat=Chat(store, desk, lexicon, board=board),
             tickets=desk,
             jobs=jobs,
@@ -76,4 +78,5 @@ class Services:
             points=points,
             tally=tally,
             regular_days=regular,
+            pager=pager,
         )

@@ -1,6 +1,8 @@
 """Telegram adapters: turn updates into core calls; registered in one place below."""
 from __future__ import annotations
 
+import asyncio
+
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import (
     Application,
@@ -12,7 +14,7 @@ from telegram.ext import (
 )
 
 from bot import menus
-from handlers import buttons, commands, errors, intake, messages, tasks
+from handlers import buttons, commands, errors, intake, messages, paging, tasks
 
 # Runs after every other group: marks the update done so a restart does not replay it.
 LAST_GROUP = 1000
@@ -44,6 +46,7 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(tasks.task_button, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(tasks.notice_button, pattern=r"^n:"))
     app.add_handler(CallbackQueryHandler(buttons.address_button, pattern=r"^a:[yn]$"))
+    app.add_handler(CallbackQueryHandler(paging.page_button, pattern=r"^pg:"))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, messages.bot_added))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, messages.migrated))
@@ -74,6 +77,8 @@ def _commands(menu: menus.Menu) -> list[BotCommand]:
 
 async def publish_commands(app: Application) -> None:
     """The command menus Telegram shows, with Chinese descriptions; staff get theirs on linking."""
-    await app.bot.set_my_commands(_commands(menus.RESIDENT_MENU), scope=BotCommandScopeAllPrivateChats())
-    await app.bot.set_my_commands(_commands(menus.GROUP_MENU), scope=BotCommandScopeAllGroupChats())
-    await app.bot.set_my_commands(_commands(menus.RESIDENT_MENU))
+    await asyncio.gather(  # three round trips at once: they do not depend on each other
+        app.bot.set_my_commands(_commands(menus.RESIDENT_MENU), scope=BotCommandScopeAllPrivateChats()),
+        app.bot.set_my_commands(_commands(menus.GROUP_MENU), scope=BotCommandScopeAllGroupChats()),
+        app.bot.set_my_commands(_commands(menus.RESIDENT_MENU)),
+    )

@@ -1,8 +1,10 @@
 """Makes the outbox's Bot API calls with PTB and sorts Telegram's answers into core results."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dtm
 import warnings
+from pathlib import Path
 
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -10,7 +12,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.warnings import PTBUserWarning
 
 from bot.outbox import Failed, Moved, Result, RetryLater, Sent
-from bot.messages import uploaded_bytes
+from bot.messages import file_upload, uploaded_bytes
 from storage.outbox import OutboxRow
 
 # The outbox stores calls as plain Bot API parameters, so they go out through do_api_request on
@@ -30,8 +32,14 @@ class TelegramDelivery:
         params = dict(row.params, chat_id=row.chat_id)
         if message_id is not None:
             params["message_id"] = message_id
-        for key, value in params.items():  # files queued as base64 (bot.messages) go up as uploads
-            if (upload := uploaded_bytes(value)) is not None:
+        for key, value in params.items():  # files waiting on disk (bot.messages) go up as uploads
+            if (on_disk := file_upload(value)) is not None:
+                try:
+                    data = await asyncio.to_thread(Path(on_disk[0]).read_bytes)
+                except OSError as exc:
+                    return Failed(f"文件不见了: {exc.strerror or exc}")
+                params[key] = InputFile(data, filename=on_disk[1])
+            elif (upload := uploaded_bytes(value)) is not None:
                 params[key] = InputFile(upload[0], filename=upload[1])
         try:
             answer = await self._bot.do_api_request(row.method, api_kwargs=params)
@@ -46,6 +54,8 @@ class TelegramDelivery:
                 return Sent(message_id)
             return Failed(exc.message)
         except NetworkError as exc:  # includes TimedOut and 5xx answers
+            if "Request Entity Too Large" in exc.message:  # 413: a file over 50 MB, refused for good
+                return Failed(exc.message)
             return RetryLater(exc.message)
         except TelegramError as exc:
             return RetryLater(exc.message)

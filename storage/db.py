@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.bulk import Bulk
 from storage.chat_states import ChatStates
 from storage.groups import Groups
 from storage.inbox import Inbox
@@ -20,6 +21,7 @@ from storage.jobs import Jobs
 from storage.meta import Meta
 from storage.notices import Notices
 from storage.outbox import Outbox
+from storage.pages import Pages
 from storage.people import People
 from storage.places import Places
 from storage.points import Points
@@ -56,6 +58,8 @@ class Tx:
         self.notices = Notices(db, now)
         self.points = Points(db, now)
         self.stats = Stats(db)
+        self.bulk = Bulk(db)
+        self.pages = Pages(db, now)
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -72,13 +76,18 @@ class Store:
 
     aiosqlite runs one connection on one thread; a lock keeps a transaction's statements from
     interleaving with another task's, since the sender, the scheduler and the handlers share it.
+    Long reads (tallies, digests) go to a second, read-only connection (snapshot()), which WAL
+    lets run beside the writer, so they hold nobody up.
     """
 
-    def __init__(self, db: aiosqlite.Connection, clock) -> None:
+    def __init__(self, db: aiosqlite.Connection, clock, path: Path | None = None) -> None:
         self._db = db
         self._clock = clock
         self._lock = asyncio.Lock()
         self.outbox_changed = asyncio.Event()
+        self.path = path  # None for an in-memory database
+        self._reader: aiosqlite.Connection | None = None
+        self._reader_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str | Path, clock=None) -> "Store":
@@ -92,11 +101,14 @@ class Store:
         await db.execute("PRAGMA foreign_keys=ON")
         await db.execute("PRAGMA busy_timeout=5000")
         await db.execute("PRAGMA synchronous=NORMAL")
-        store = cls(db, clock)
+        store = cls(db, clock, None if str(path) == ":memory:" else Path(path))
         await store.migrate()
         return store
 
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         await self._db.close()
 
     def now(self) -> datetime:
@@ -137,10 +149,34 @@ class Store:
         async with self._lock:
             yield Tx(self._db, self.now())
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Tx]:
+        """A consistent read on the read-only connection, beside the writer: for long reads.
+
+        An in-memory database has no second connection; there it is read().
+        """
+        if self.path is None:
+            async with self.read() as r:
+                yield r
+            return
+        async with self._reader_lock:
+            if self._reader is None:
+                reader = await aiosqlite.connect(str(self.path), isolation_level=None)
+                reader.row_factory = sqlite3.Row
+                await reader.execute("PRAGMA busy_timeout=5000")
+                await reader.execute("PRAGMA query_only=ON")
+                self._reader = reader
+            await self._reader.execute("BEGIN")
+            try:
+                yield Tx(self._reader, self.now())
+            finally:
+                await self._reader.execute("COMMIT")
+
     async def prune(self, keep: timedelta = timedelta(days=7)) -> int:
         """Forget processed update ids older than `keep`: Telegram keeps updates 24 hours at most."""
         async with self.tx() as tx:
             await tx.inbox.forget_before(tx.now - keep)
+            await tx.pages.forget_before(tx.now - keep)  # a week-old list: its buttons say so
             return await tx.updates.forget_before(tx.now - keep)
 
     async def ping(self) -> None:

@@ -73,10 +73,14 @@ class Jobs:
 
     async def cancel(self, key_prefix: str) -> int:
         """Drop pending jobs whose key starts with the prefix (e.g. everything of ticket 23)."""
+        if not key_prefix:
+            return 0
+        # A range on the key's own index: every ticket's jobs stay, so a LIKE would read them all.
+        upper = key_prefix[:-1] + chr(ord(key_prefix[-1]) + 1)
         cur = await self._db.execute(
             "UPDATE jobs SET done_at = ?, outcome = 'cancelled'"
-            " WHERE done_at IS NULL AND key LIKE ? ESCAPE '\\'",
-            (to_db(self._now), key_prefix.replace("%", "\\%").replace("_", "\\_") + "%"),
+            " WHERE key >= ? AND key < ? AND done_at IS NULL",
+            (to_db(self._now), key_prefix, upper),
         )
         return cur.rowcount
 

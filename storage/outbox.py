@@ -4,12 +4,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 import aiosqlite
 
-from bot.messages import Outgoing
+from bot.messages import Outgoing, file_upload
 from storage.timefmt import from_db, to_db
+
+
+# Which chat goes first when several are waiting (each chat still gets its own messages in order):
+# a danger card before anything else, bulk (the weekly digest to every group) after everyone's answers.
+URGENT, NORMAL, BULK = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,15 @@ class OutboxRow:
     ref: str | None
     edit_of: str | None
     attempts: int
+    priority: int = NORMAL
+    file_path: str | None = None
+
+
+def _row(r) -> OutboxRow:
+    params = json.loads(r["payload"])
+    edit_of = params.pop("_edit_of", None)
+    return OutboxRow(r["id"], r["chat_id"], r["method"], params, r["ref"], edit_of, r["attempts"],
+                     r["priority"], r["file_path"])
 
 
 class Outbox:
@@ -29,8 +44,13 @@ class Outbox:
         self._now = now
         self.enqueued = 0
 
-    async def enqueue(self, message: Outgoing, not_before: datetime | None = None) -> int | None:
-        """Queue a call; a ref already queued is not queued again (None is returned)."""
+    async def enqueue(self, message: Outgoing, not_before: datetime | None = None, *,
+                      urgent: bool = False, bulk: bool = False) -> int | None:
+        """Queue a call; a ref already queued is not queued again (None is returned).
+
+        `urgent` lets its chat go before every chat with only ordinary messages waiting (a danger
+        card); `bulk` lets every ordinary message go first (a digest posted to every group).
+        """
         payload = dict(message.params)
         if message.edit_of:
             payload["_edit_of"] = message.edit_of
@@ -46,9 +66,11 @@ class Outbox:
             if cur.rowcount:
                 self.enqueued += 1
                 return None
+        priority = URGENT if urgent else BULK if bulk else NORMAL
+        files = [found[0] for value in payload.values() if (found := file_upload(value)) is not None]
         cur = await self._db.execute(
-            "INSERT OR IGNORE INTO outbox (chat_id, method, payload, ref, not_before, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO outbox (chat_id, method, payload, ref, not_before, created_at, priority,"
+            " file_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 message.chat_id,
                 message.method,
@@ -56,6 +78,8 @@ class Outbox:
                 message.ref,
                 to_db(not_before or self._now),
                 to_db(self._now),
+                priority,
+                files[0] if files else None,
             ),
         )
         if cur.rowcount != 1:
@@ -63,19 +87,39 @@ class Outbox:
         self.enqueued += 1
         return cur.lastrowid
 
-    async def due(self, limit: int = 100) -> list[OutboxRow]:
+    async def waiting(self, skip: Iterable[int] = ()) -> list[tuple[int, int, int, str]]:
+        """(chat, its next message's id, how pressing, that message's method) for every chat with
+        something due, the most pressing first (urgent, ordinary, bulk), then in queue order.
+
+        A chat is as pressing as the most urgent message it has waiting. One entry per chat however
+        long its backlog, so a busy group never hides anyone else's messages. `skip`: chats that wait.
+        """
         cur = await self._db.execute(
-            "SELECT id, chat_id, method, payload, ref, attempts FROM outbox"
+            "SELECT h.chat_id, h.head, h.rank, o.method"
+            " FROM (SELECT chat_id, MIN(id) AS head, MIN(priority) AS rank FROM outbox"
+            "       WHERE status = 'pending' AND not_before <= ?"
+            "       AND chat_id NOT IN (SELECT value FROM json_each(?)) GROUP BY chat_id) AS h"
+            " JOIN outbox o ON o.id = h.head ORDER BY h.rank, h.head",
+            (to_db(self._now), json.dumps(sorted(set(skip)))),
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]
+
+    async def rows(self, ids: Iterable[int]) -> list[OutboxRow]:
+        wanted = list(ids)
+        cur = await self._db.execute(
+            "SELECT id, chat_id, method, payload, ref, attempts, priority, file_path FROM outbox"
+            " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", (json.dumps(wanted),))
+        found = {r["id"]: _row(r) for r in await cur.fetchall()}
+        return [found[i] for i in wanted if i in found]
+
+    async def due(self, limit: int = 100) -> list[OutboxRow]:
+        """Everything due now, in the order it was queued (for inspection; the sender uses heads())."""
+        cur = await self._db.execute(
+            "SELECT id, chat_id, method, payload, ref, attempts, priority, file_path FROM outbox"
             " WHERE status = 'pending' AND not_before <= ? ORDER BY id LIMIT ?",
             (to_db(self._now), limit),
         )
-        rows = []
-        for r in await cur.fetchall():
-            params = json.loads(r["payload"])
-            edit_of = params.pop("_edit_of", None)
-            rows.append(OutboxRow(r["id"], r["chat_id"], r["method"], params, r["ref"], edit_of,
-                                  r["attempts"]))
-        return rows
+        return [_row(r) for r in await cur.fetchall()]
 
     async def next_due_at(self) -> datetime | None:
         cur = await self._db.execute(
@@ -126,8 +170,8 @@ class Outbox:
 
     async def failures(self, limit: int = 20) -> list[dict[str, Any]]:
         cur = await self._db.execute(
-            "SELECT id, chat_id, method, error, created_at FROM outbox WHERE status = 'failed'"
-            " ORDER BY id DESC LIMIT ?",
+            "SELECT id, chat_id, method, error, created_at FROM outbox"
+            " WHERE status = 'failed' ORDER BY id DESC LIMIT ?",
             (limit,),
         )
         return [dict(r) for r in await cur.fetchall()]

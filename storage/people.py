@@ -1,6 +1,8 @@
 """People, their roles at places, and the link to their Telegram accounts."""
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -21,6 +23,23 @@ LEFT JOIN units u ON u.id = pr.unit_id
 """
 
 _ROLE_ORDER = {role: i for i, role in enumerate(Role)}
+
+
+@dataclass
+class RosterPerson:
+    """A person as the roster import compares them: the columns the file can change."""
+
+    id: int
+    community_id: int
+    name: str
+    phone: str | None
+    telegram_id: int | None
+    active: bool
+
+    def differs(self, name: str, phone: str | None, telegram_id: int | None) -> bool:
+        """Whether People.update would change anything (a roster without telegram_id keeps the link)."""
+        return (name != self.name or phone != self.phone or not self.active
+                or (telegram_id is not None and telegram_id != self.telegram_id))
 
 
 def _assignment(row) -> Assignment:
@@ -211,6 +230,60 @@ class People:
             " AND grid_id IS ? AND building_id IS ? AND unit_id IS ? AND room IS ?",
             (person_id, role, community_id, grid_id, building_id, unit_id, room),
         )
+
+    # -- the roster import, many rows at a time --------------------------------------------
+
+    async def roster_people(self, community_ids: list[int]) -> list[RosterPerson]:
+        cur = await self._db.execute(
+            "SELECT id, community_id, name, phone, telegram_id, active FROM people"
+            " WHERE community_id IN (SELECT value FROM json_each(?)) ORDER BY id", (json.dumps(community_ids),))
+        return [RosterPerson(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in await cur.fetchall()]
+
+    async def next_id(self) -> int:
+        cur = await self._db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM people")
+        return (await cur.fetchone())[0]
+
+    async def add_many(self, people: list[RosterPerson]) -> None:
+        now = to_db(self._now)
+        await self._db.executemany(
+            "INSERT INTO people (id, community_id, name, phone, telegram_id, created_at, linked_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(p.id, p.community_id, p.name, p.phone, p.telegram_id, now, now if p.telegram_id else None)
+             for p in people])
+
+    async def update_many(self, rows: list[tuple[int, str, str | None, int | None]]) -> None:
+        """(person id, name, phone, telegram_id) each, as update() does one."""
+        now = to_db(self._now)
+        await self._db.executemany(
+            "UPDATE people SET name = ?, phone = ?, active = 1,"
+            " telegram_id = COALESCE(?, telegram_id),"
+            " linked_at = CASE WHEN ? IS NOT NULL AND telegram_id IS NOT ? THEN ? ELSE linked_at END"
+            " WHERE id = ?",
+            [(name, phone, tg, tg, tg, now, pid) for pid, name, phone, tg in rows])
+
+    async def role_keys_of(self, community_ids: list[int]) -> dict[int, set[tuple]]:
+        """Every role key of the people of these communities, by person."""
+        cur = await self._db.execute(
+            "SELECT person_id, role, community_id, grid_id, building_id, unit_id, room FROM person_roles"
+            " WHERE person_id IN (SELECT id FROM people WHERE community_id IN (SELECT value FROM json_each(?)))",
+            (json.dumps(community_ids),))
+        found: dict[int, set[tuple]] = {}
+        for r in await cur.fetchall():
+            found.setdefault(r[0], set()).add(tuple(r[1:]))
+        return found
+
+    async def add_roles(self, rows: list[tuple]) -> None:
+        await self._db.executemany(
+            "INSERT INTO person_roles (person_id, role, community_id, grid_id, building_id, unit_id, room)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    async def remove_roles(self, rows: list[tuple]) -> None:
+        await self._db.executemany(
+            "DELETE FROM person_roles WHERE person_id = ? AND role = ? AND community_id = ?"
+            " AND grid_id IS ? AND building_id IS ? AND unit_id IS ? AND room IS ?", rows)
+
+    async def deactivate_many(self, person_ids: list[int]) -> None:
+        await self._db.executemany("UPDATE people SET active = 0 WHERE id = ?", [(i,) for i in person_ids])
 
     async def ids_in_community(self, community_id: int) -> list[int]:
         cur = await self._db.execute(

@@ -51,11 +51,14 @@ class Points:
         """(ticket id, community id, volunteer person id, ticket summary) for tickets resolved since
         `since` that a volunteer owned or took part in (reported, commented, followed up)."""
         cur = await self._db.execute(
+            # From the few volunteers to their community's recent tickets, in that order (CROSS JOIN
+            # fixes it): the other way round is every recent ticket times every person.
             "SELECT DISTINCT t.id AS ticket_id, t.community_id, pe.id AS person_id, t.category, t.building"
-            " FROM tickets t"
-            " JOIN person_roles pr ON pr.role = 'volunteer' AND pr.community_id = t.community_id"
-            " JOIN people pe ON pe.id = pr.person_id AND pe.active = 1"
-            " WHERE t.resolved_at IS NOT NULL AND t.resolved_at >= ? AND t.status IN ('resolved', 'closed')"
+            " FROM person_roles pr"
+            " CROSS JOIN people pe ON pe.id = pr.person_id AND pe.active = 1"
+            " CROSS JOIN tickets t ON +t.community_id = pr.community_id"  # by resolved_at, not community
+            " WHERE pr.role = 'volunteer'"
+            " AND t.resolved_at IS NOT NULL AND t.resolved_at >= ? AND t.status IN ('resolved', 'closed')"
             " AND (t.assignee_person_id = pe.id OR t.reporter_person_id = pe.id OR (pe.telegram_id IS NOT NULL"
             "  AND EXISTS (SELECT 1 FROM ticket_events ev WHERE ev.ticket_id = t.id"
             "  AND ev.actor_tg = pe.telegram_id)))"

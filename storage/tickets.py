@@ -1,6 +1,7 @@
 """Tickets, their events, media and watchers."""
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -60,6 +61,33 @@ class Tickets:
     async def assigned_to(self, person_id: int, open_only: bool = True) -> list[Ticket]:
         status = " AND status IN ('open', 'accepted')" if open_only else ""
         return await self._many(f"assignee_person_id = ?{status} ORDER BY created_at, id", (person_id,))
+
+    async def many(self, ids: list[int]) -> list[Ticket]:
+        """The tickets of these ids, in the order given (ids not found are left out)."""
+        found = {t.id: t for t in await self._many(
+            "id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))}
+        return [found[i] for i in ids if i in found]
+
+    async def assigned_ids(self, person_id: int, limit: int) -> list[int]:
+        """A person's open tickets as /mine lists them: urgent first, then the oldest first."""
+        cur = await self._db.execute(
+            "SELECT id FROM tickets WHERE assignee_person_id = ? AND status IN ('open', 'accepted')"
+            " ORDER BY urgent DESC, created_at, id LIMIT ?", (person_id, limit))
+        return [r[0] for r in await cur.fetchall()]
+
+    async def reported_ids(self, telegram_id: int, limit: int) -> list[int]:
+        """What someone reported or follows, as /my lists it: open urgent ones first, then the newest."""
+        cur = await self._db.execute(
+            "SELECT id FROM tickets WHERE reporter_tg = ?"
+            " UNION SELECT ticket_id FROM ticket_watchers WHERE telegram_id = ?", (telegram_id, telegram_id))
+        ids = [r[0] for r in await cur.fetchall()]
+        if not ids:
+            return []
+        cur = await self._db.execute(
+            "SELECT id FROM tickets WHERE id IN (SELECT value FROM json_each(?))"
+            " ORDER BY (urgent = 1 AND status IN ('open', 'accepted')) DESC, id DESC LIMIT ?",
+            (json.dumps(ids), limit))
+        return [r[0] for r in await cur.fetchall()]
 
     async def reported_by(self, telegram_id: int, limit: int = 20) -> list[Ticket]:
         return await self._many(

@@ -13,4 +13,5 @@ def to_db(moment: datetime) -> str:
 def from_db(text: str | None) -> datetime | None:
     if text is None:
         return None
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    # fromisoformat reads the trailing Z as UTC, and is many times quicker than strptime.
+    return datetime.fromisoformat(text)

@@ -112,9 +112,8 @@ class Lexicon:
         data = _read_toml(KEYWORDS_FILE)
         if extra is not None:
             _merge(data, _read_toml(Path(extra)), Path(extra))
-        lexicon = cls._build(data)
-        tokenizer()  # the segmentation the words are checked against, loaded with the lexicon
-        return lexicon
+        # The segmenter (tokenizer()) loads on first use: the bot warms it in a thread at start-up.
+        return cls._build(data)
 
     @classmethod
     def default(cls) -> Lexicon:

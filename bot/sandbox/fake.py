@@ -59,6 +59,7 @@ class FakeTelegram:
         *,
         flood_limits: FloodLimits | None = None,
         strict_html: bool = False,
+        latency: float = 0.0,
     ) -> None:
         self.world = World(token, bot_username, bot_name, can_read_all_group_messages, clock)
         self.flood = FloodControl(clock, flood_limits, enabled=flood_control)
@@ -66,6 +67,8 @@ class FakeTelegram:
         self.api = BotApi(self.world, self.flood, strict_html=strict_html)
         self.server = Server(self)
         self.webhook = WebhookPusher(self.world)
+        # The round trip of every Bot API call, in seconds: half before Telegram acts, half after.
+        self.latency = latency
         self._cursors: dict[int, int] = {}
         self._started = False
 

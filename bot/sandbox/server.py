@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 _dumps = partial(json.dumps, ensure_ascii=False)
 MAX_UPLOAD = 60 * 1024 * 1024
+# What Telegram takes in one multipart upload from a bot; a bigger request is refused before it is read.
+UPLOAD_LIMIT = 50 * 1024 * 1024
 
 
 def _json(body: dict, status: int = 200) -> web.Response:
@@ -101,7 +103,11 @@ class Server:
             world.inflight += 1
             world.touch()
         try:
+            if fake.latency:
+                await asyncio.sleep(fake.latency / 2)
             response = await self._answer(request, call, found)
+            if fake.latency:
+                await asyncio.sleep(fake.latency / 2)
         finally:
             call.finished = True
             if is_poll:
@@ -117,6 +123,8 @@ class Server:
         try:
             if request.match_info["token"] != fake.world.token:
                 raise ApiError(401, "Unauthorized")
+            if (request.content_length or 0) > UPLOAD_LIMIT:
+                raise ApiError.http(413, "Request Entity Too Large")
             raw = await read_params(request)
             call.params = raw
             params = coerce_all(raw)

@@ -62,32 +62,58 @@ class TicketNumbers:
 
 
 def ticket_numbers(rows: list[dict[str, Any]], now: datetime, sla: SlaPolicy | None = None) -> TicketNumbers:
+    """The tally of tickets given as rows with datetimes (storage.stats.tickets)."""
+    def seconds(moment: datetime | None) -> float | None:
+        return moment.timestamp() if moment is not None else None
+
+    facts = [(r["category"], r["status"], r.get("urgent"), seconds(r["created_at"]),
+              seconds(r.get("first_accepted_at") or r.get("accepted_at")), seconds(r.get("resolved_at")),
+              r.get("escalations") or 0, r.get("rating")) for r in rows]
+    return tally_facts(facts, now, sla)
+
+
+def tally_facts(facts: list[tuple], now: datetime, sla: SlaPolicy | None = None) -> TicketNumbers:
+    """The tally from storage.stats.ticket_facts: (category, status, urgent, created, first accepted,
+    resolved, escalations, rating, …), times in seconds since 1970."""
     sla = sla or SlaPolicy()
-    categories = Counter(r["category"] for r in rows)
-    statuses = Counter(r["status"] for r in rows)
-    accept, resolve = [], []
-    overdue = 0
+    now_s = now.timestamp()
+    categories: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
     ratings: Counter[str] = Counter()
-    for r in rows:
-        accepted = r.get("first_accepted_at") or r.get("accepted_at")
-        if accepted:
-            accept.append(accepted - r["created_at"])
-        if r.get("resolved_at"):
-            resolve.append(r["resolved_at"] - r["created_at"])
-        limits = sla.limits(r["category"], bool(r.get("urgent")))
-        end = r.get("resolved_at") or now
+    accept: list[float] = []
+    resolve: list[float] = []
+    overdue = 0
+    limits: dict[tuple[str, bool], tuple[float, float]] = {}
+    for category, status, urgent, created, accepted, resolved, escalations, rating, *_ in facts:
+        categories[category] += 1
+        statuses[status] += 1
+        key = (category, bool(urgent))
+        if key not in limits:
+            found = sla.limits(category, bool(urgent))
+            limits[key] = (found.accept.total_seconds(), found.resolve.total_seconds())
+        accept_limit, resolve_limit = limits[key]
+        if accepted is not None:
+            accept.append(accepted - created)
+        if resolved is not None:
+            resolve.append(resolved - created)
+        end = resolved if resolved is not None else now_s
         # Late to accept (still waiting, or accepted after the limit) counts as much as late to resolve.
-        waited_until = accepted or (None if r.get("resolved_at") else now)
-        accept_late = waited_until is not None and waited_until - r["created_at"] > limits.accept
-        if r.get("escalations") or end - r["created_at"] > limits.resolve or accept_late:
+        waited_until = accepted if accepted is not None else (None if resolved is not None else now_s)
+        accept_late = waited_until is not None and waited_until - created > accept_limit
+        if escalations or end - created > resolve_limit or accept_late:
             overdue += 1
-        code = rating_code(r.get("rating"))
+        code = rating_code(rating)
         if code:
             ratings[code] += 1
     order = {code: i for i, code in enumerate(CATEGORY_LABELS)}
     by_category = dict(sorted(categories.items(), key=lambda kv: (-kv[1], order.get(kv[0], 99))))
     by_status = {s: statuses[s] for s in STATUS_ORDER if statuses.get(s)}
-    return TicketNumbers(len(rows), by_category, by_status, median_span(accept), median_span(resolve), overdue,
+
+    def span(values: list[float]) -> timedelta | None:
+        m = median(values)
+        return None if m is None else timedelta(seconds=m)
+
+    return TicketNumbers(sum(categories.values()), by_category, by_status, span(accept), span(resolve), overdue,
                          {k: ratings[k] for k in RATING_LABELS if ratings.get(k)})
 
 
@@ -113,6 +139,20 @@ def responder_rates(targets: list[dict[str, Any]]) -> list[Rate]:
         expected[name] += 1
         if t.get("done_at"):
             done[name] += 1
+    rates = [Rate(name, done[name], expected[name]) for name in expected]
+    return sorted(rates, key=lambda r: (-r.done / r.expected, first[r.label]))
+
+
+def rates_from_counts(counts: list[dict[str, Any]]) -> list[Rate]:
+    """responder_rates from storage.stats.responder_counts: per responder, best first."""
+    done: Counter[str] = Counter()
+    expected: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for c in counts:
+        name = c["person_name"] or address_label(c["place_building"], c.get("place_unit"))
+        first[name] = min(first.get(name, c["first"]), c["first"])
+        expected[name] += c["expected"]
+        done[name] += c["done"]
     rates = [Rate(name, done[name], expected[name]) for name in expected]
     return sorted(rates, key=lambda r: (-r.done / r.expected, first[r.label]))
 

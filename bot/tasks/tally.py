@@ -1,9 +1,13 @@
 """Tallies for the community secretary: /stats, /export (the 台账 as XLSX) and the weekly digest."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import tempfile
+from collections import Counter
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain import Grid, Person
@@ -12,11 +16,12 @@ from bot.messages import document_message, photo_message, text_message
 from bot.nlu import CATEGORY_LABELS
 from bot.tasks import chart, render
 from bot.tasks.common import is_staff, month_start, staff_grids, week_start
-from bot.tasks.digest import DIGEST_GRACE, DigestSettings, digest_text, period_label, week_before
-from bot.tasks.export import build_workbook, read_export
-from bot.tasks.stats import (RATING_LABELS, STATUS_ORDER, TicketNumbers, place_rates, responder_rates,
-                             task_totals, ticket_numbers)
+from bot.tasks.digest import DIGEST_GRACE, DIGEST_JOB, DigestSettings, digest_text, period_label, week_before
+from bot.jobs import JobRunner
 from bot.refusals import refuse
+from bot.tasks.export import TELEGRAM_FILE_LIMIT, ExportRequest, export_in_worker
+from bot.tasks.stats import (RATING_LABELS, STATUS_ORDER, Rate, TicketNumbers, place_rates, rates_from_counts,
+                             tally_facts, task_totals)
 from bot.texts import e, not_linked
 from bot.tickets.model import STATUS_LABELS
 from bot.tickets.sla import SlaPolicy
@@ -27,6 +32,11 @@ log = logging.getLogger(__name__)
 
 _DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 CAPTION_LIMIT = 1024
+EXPORT_JOB = "export"
+DIGEST_GROUP_JOB = "weekly_digest_group"
+# A summary names this many people (and grids); the export has everyone.
+TOP_PEOPLE = 10
+TOP_GRIDS = 5
 
 
 class Scope:
@@ -80,11 +90,18 @@ STAFF_ONLY = _Refusal("只有网格员和社区管理员可以查看统计。")
 
 class Tally:
     def __init__(self, store: Store, zone: ZoneInfo, sla: SlaPolicy | None = None,
-                 digest: DigestSettings | None = None) -> None:
+                 digest: DigestSettings | None = None, jobs: JobRunner | None = None) -> None:
         self._store = store
         self._zone = zone
         self._sla = sla or SlaPolicy()
         self.digest = digest or DigestSettings()
+        # Files on their way to Telegram (exports, charts), beside the database; deleted once sent.
+        self.outgoing = (store.path.parent if store.path else Path(tempfile.gettempdir())) / "outgoing"
+        self.jobs = jobs or JobRunner(store)
+        self.jobs.on(DIGEST_JOB, self.on_digest_job)
+        self.jobs.on_prepared(DIGEST_GROUP_JOB, self.prepare_digest, self.on_digest_ready)
+        self.jobs.on_prepared(EXPORT_JOB, self.prepare_export, self.on_export_ready,
+                              failed=self.on_export_failed, background=True)
 
     # -- who may see what ------------------------------------------------------------------
 
@@ -127,23 +144,29 @@ class Tally:
 
     # -- /stats ----------------------------------------------------------------------------
 
-    async def _allowed_scopes(self, tx: Tx, msg: Incoming, arg: str) -> list[Scope] | None:
-        """The grids this person may look at, or None after telling them why not."""
+    async def _allowed_scopes(self, tx: Tx, msg: Incoming, arg: str) -> list[Scope] | str:
+        """The grids this person may look at, or the words telling them why not."""
         person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
-        scopes = await self._scopes(tx, msg, person, arg)
-        if isinstance(scopes, _Refusal):
-            await refuse(tx, msg, scopes)
-            return None
-        if isinstance(scopes, str):
-            await tx.outbox.enqueue(text_message(msg.chat_id, scopes, reply_to=msg.message_id))
-            return None
-        return scopes
+        return await self._scopes(tx, msg, person, arg)
+
+    async def _answer_refusal(self, tx: Tx, msg: Incoming, answer: str) -> None:
+        """A "no" goes to the person privately; any other word (an unknown grid) to where they asked."""
+        if isinstance(answer, _Refusal):
+            await refuse(tx, msg, answer)
+        else:
+            await tx.outbox.enqueue(text_message(msg.chat_id, answer, reply_to=msg.message_id))
 
     async def stats_command(self, msg: Incoming, arg: str = "") -> None:
+        # The tallies are read beside the writer; only the answer is written, with the update.
+        async with self._store.snapshot() as r:
+            scopes = await self._allowed_scopes(r, msg, arg)
+            texts = scopes if isinstance(scopes, str) else [await self.stats_text(r, s) for s in scopes]
         async with self._store.tx(msg.update_id) as tx:
-            scopes = await self._allowed_scopes(tx, msg, arg)
-            for scope in scopes or []:
-                await tx.outbox.enqueue(text_message(msg.chat_id, await self.stats_text(tx, scope)))
+            if isinstance(texts, str):
+                await self._answer_refusal(tx, msg, texts)
+                return
+            for text in texts:
+                await tx.outbox.enqueue(text_message(msg.chat_id, text))
 
     async def stats_text(self, tx: Tx, scope: Scope) -> str:
         now = tx.now
@@ -151,24 +174,39 @@ class Tally:
         lines = [f"📊 <b>{e(scope.name)} 统计</b> ({local.month}月{local.day}日 {local:%H:%M})"]
         week = week_start(now, self._zone)
         month = month_start(now, self._zone)
+        # One read of the tickets for both periods: the week is inside the month, or just before it.
+        facts = await tx.stats.ticket_facts(scope.community_id, scope.grid_id, min(week, month), now)
+        grid_names = {g.id: g.name for g in await tx.places.grids(scope.community_id)} if scope.grid is None else {}
+        cut = False
         for title, start in ((f"本周 ({week.month}月{week.day}日起)", week), (f"本月 ({month.month}月)", month)):
+            since = start.timestamp()
+            period = [f for f in facts if f[3] >= since]
             lines.append("")
             lines.append(f"<b>{title}</b>")
-            lines += await self._period_lines(tx, scope, start, now)
+            numbers = tally_facts(period, now, self._sla)
+            lines += ticket_lines(numbers)
+            if grid_names and numbers.total:
+                busiest = Counter(f[8] for f in period if f[8] in grid_names).most_common()
+                busiest.sort(key=lambda kv: (-kv[1], kv[0]))
+                lines.append("诉求最多的网格: " + " · ".join(
+                    f"{e(grid_names[g])} {n}" for g, n in busiest[:TOP_GRIDS]))
+            rates = rates_from_counts(await tx.stats.responder_counts(scope.community_id, scope.grid_id, start, now))
+            count = await tx.stats.task_count(scope.community_id, scope.grid_id, start, now) if rates else 0
+            lines += task_lines(count, rates)
+            cut = cut or len(rates) > TOP_PEOPLE
+        if cut:
+            lines.append("")
+            lines.append("完整名单请用 /export 导出台账。")
         return "\n".join(lines)
-
-    async def _period_lines(self, tx: Tx, scope: Scope, start: datetime, end: datetime) -> list[str]:
-        rows = await tx.stats.tickets(scope.community_id, scope.grid_id, start, end)
-        numbers = ticket_numbers(rows, tx.now, self._sla)
-        targets = await tx.stats.task_targets(scope.community_id, scope.grid_id, start, end)
-        return ticket_lines(numbers) + task_lines(targets)
 
     # -- /export ---------------------------------------------------------------------------
 
     async def export_command(self, msg: Incoming, arg: str = "") -> None:
+        """Check and acknowledge at once; the workbook is written by a worker and sent when done."""
         async with self._store.tx(msg.update_id) as tx:
             scopes = await self._allowed_scopes(tx, msg, arg)
-            if scopes is None:
+            if isinstance(scopes, str):
+                await self._answer_refusal(tx, msg, scopes)
                 return
             found = parse_range(arg, tx.now, self._zone)
             if found is None:
@@ -182,59 +220,101 @@ class Tally:
                     msg.chat_id, "台账要私信发给您, 请先私聊我发送 /start。", reply_to=msg.message_id))
                 return
             for scope in scopes:
-                data = await read_export(tx, scope.community_id, scope.grid_id, start, end,
-                                         f"{scope.name} 台账 {label}")
-                content = build_workbook(data, self._zone)
-                counts = data.counts
-                caption = (f"{e(scope.name)} 台账 · {e(label)}\n诉求 {counts['诉求']} 件 · 任务 {counts['任务']} 项"
-                           f" · 通知 {counts['通知']} 条")
-                filename = f"台账-{scope.name}-{start.astimezone(self._zone):%Y%m%d}-" \
-                           f"{(end - timedelta(seconds=1)).astimezone(self._zone):%Y%m%d}.xlsx"
-                await tx.outbox.enqueue(document_message(msg.user_id, content, filename, caption))
-            if not msg.is_private:
-                await tx.outbox.enqueue(text_message(msg.chat_id, "台账已私信发给您。", reply_to=msg.message_id))
+                await tx.jobs.add(EXPORT_JOB, tx.now, {
+                    "user": msg.user_id, "community": scope.community_id, "grid": scope.grid_id,
+                    "name": scope.name, "label": label, "start": start.isoformat(), "end": end.isoformat(),
+                }, key=f"x:{msg.update_id}:{scope.grid_id or 0}")
+            where = "" if msg.is_private else "私信"
+            await tx.outbox.enqueue(text_message(
+                msg.chat_id, f"正在生成台账, 稍后{where}发给您。", reply_to=None if msg.is_private else msg.message_id))
+        self.jobs.kick()
+
+    async def prepare_export(self, job: Job) -> dict:
+        p = job.payload
+        request = ExportRequest(p["community"], p["grid"], datetime.fromisoformat(p["start"]),
+                                datetime.fromisoformat(p["end"]), f"{p['name']} 台账 {p['label']}")
+        path = self.outgoing / f"export-{job.id}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        result = await export_in_worker(self._store.path, self._zone.key, request, path)
+        return dict(result, path=str(path))
+
+    async def on_export_ready(self, tx: Tx, job: Job, result: dict) -> str:
+        p = job.payload
+        path = Path(result["path"])
+        start, end = datetime.fromisoformat(p["start"]), datetime.fromisoformat(p["end"])
+        first, last = start.astimezone(self._zone), (end - timedelta(seconds=1)).astimezone(self._zone)
+        if result["bytes"] > TELEGRAM_FILE_LIMIT:
+            path.unlink(missing_ok=True)
+            await tx.outbox.enqueue(text_message(p["user"], (
+                f"{e(p['name'])} {e(p['label'])}的台账有 {result['bytes'] / 2**20:.0f} MB, 超过了 Telegram 能发的 50 MB。"
+                f"请分段导出, 例如「/export {first:%Y-%m-%d} {first:%Y-%m}-15」; 整段的台账可以在服务器上用命令"
+                f" python -m bot export --from {first:%Y-%m-%d} --to {last:%Y-%m-%d} 台账.xlsx 导出。")))
+            return "too big"
+        counts = result["counts"]
+        caption = (f"{e(p['name'])} 台账 · {e(p['label'])}\n诉求 {counts['诉求']} 件 · 任务 {counts['任务']} 项"
+                   f" · 通知 {counts['通知']} 条")
+        filename = f"台账-{p['name']}-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
+        await tx.outbox.enqueue(document_message(p["user"], path, filename, caption))
+        return "sent"
+
+    async def on_export_failed(self, tx: Tx, job: Job, error: BaseException) -> None:
+        await tx.outbox.enqueue(text_message(job.payload["user"], "抱歉, 台账没有生成出来。请稍后再试一次。"))
 
     # -- the weekly digest -----------------------------------------------------------------
 
     async def on_digest_job(self, tx: Tx, job: Job) -> datetime:
+        """The weekly slot: one job per bound group, each drawn outside any transaction."""
         if job.due_at > tx.now:
             return job.due_at
         settings = self.digest
         if (settings.enabled and job.due_at.year > 2000 and settings.is_slot(job.due_at, self._zone)
                 and tx.now - job.due_at < DIGEST_GRACE):
-            await self.post_digests(tx, job.due_at)
+            day = f"{job.due_at.astimezone(self._zone):%Y%m%d}"
+            for binding in await tx.groups.all():
+                await tx.jobs.add(DIGEST_GROUP_JOB, tx.now, {"slot": job.due_at.isoformat(), "chat": binding.chat_id},
+                                  key=f"dg:{day}:{binding.chat_id}")
         return settings.next_slot(tx.now, self._zone)
 
-    async def post_digests(self, tx: Tx, slot: datetime) -> int:
+    async def prepare_digest(self, job: Job) -> tuple[str, Path | None] | None:
+        """One group's digest: its numbers from a snapshot, its chart drawn in a thread."""
+        slot = datetime.fromisoformat(job.payload["slot"])
         start, end = week_before(slot, self._zone)
         words, digits = period_label(start, end, self._zone)
-        sent = 0
-        for binding in await tx.groups.all():
+        async with self._store.snapshot() as r:
+            binding = await r.groups.binding(job.payload["chat"])
+            if binding is None:
+                return None  # unbound since
             grid = binding.grid
-            text, png = await self.digest_for(tx, grid, start, end, words, digits)
-            ref = f"dg:{slot.astimezone(self._zone):%Y%m%d}:{binding.chat_id}"
-            if png is not None and len(text) <= CAPTION_LIMIT:
-                await tx.outbox.enqueue(photo_message(binding.chat_id, png, caption=text, ref=ref))
-            else:
-                await tx.outbox.enqueue(text_message(binding.chat_id, text, ref=ref))
-            sent += 1
-        return sent
-
-    async def digest_for(self, tx: Tx, grid: Grid, start: datetime, end: datetime, words: str,
-                         digits: str) -> tuple[str, bytes | None]:
-        rows = await tx.stats.tickets(grid.community_id, grid.id, start, end)
-        numbers = ticket_numbers(rows, end, self._sla)
-        targets = await tx.stats.task_targets(grid.community_id, grid.id, start, end)
+            numbers = tally_facts(await r.stats.ticket_facts(grid.community_id, grid.id, start, end), end, self._sla)
+            targets = await r.stats.task_targets(grid.community_id, grid.id, start, end)
+            points = await r.points.ranking(grid.community_id, start, end)
         places = place_rates(targets)
-        low = [r for r in places if r.done < r.expected]
-        points = await tx.points.ranking(grid.community_id, start, end)
+        low = [p for p in places if p.done < p.expected]
         text = digest_text(grid.name, words, numbers, task_totals(targets), low, points)
+        path = self.outgoing / f"digest-{job.id}.png"
         try:
-            png = chart.render_chart(digits, chart.ticket_bars(numbers.by_category), chart.unit_bars(places))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            png = await asyncio.to_thread(
+                chart.render_chart, digits, chart.ticket_bars(numbers.by_category), chart.unit_bars(places))
+            await asyncio.to_thread(path.write_bytes, png)
         except Exception:  # a picture is a bonus: the words still go out
             log.exception("digest chart for %s failed", grid.name)
-            png = None
-        return text, png
+            path = None
+        return text, path
+
+    async def on_digest_ready(self, tx: Tx, job: Job, prepared: tuple[str, Path | None] | None) -> str:
+        if prepared is None:
+            return "unbound"
+        text, path = prepared
+        chat_id = job.payload["chat"]
+        ref = job.key
+        if path is not None and len(text) <= CAPTION_LIMIT:
+            await tx.outbox.enqueue(photo_message(chat_id, path, caption=text, ref=ref), bulk=True)
+        else:
+            if path is not None:
+                path.unlink(missing_ok=True)
+            await tx.outbox.enqueue(text_message(chat_id, text, ref=ref), bulk=True)
+        return "posted"
 
 
 _GRID_WORD_RE = re.compile(r"[^\s,，、:：]{0,8}?网格(?![员长])")
@@ -266,14 +346,25 @@ def ticket_lines(n: TicketNumbers) -> list[str]:
     return lines
 
 
-def task_lines(targets: list[dict]) -> list[str]:
-    count, done, expected = task_totals(targets)
+def task_lines(count: int, rates: list[Rate]) -> list[str]:
+    """The tasks of a period: how many, how much done, and who; long lists cut to the first ten."""
     if not count:
         return ["任务: 0 项"]
+    done = sum(r.done for r in rates)
+    expected = sum(r.expected for r in rates)
     rate = round(100 * done / expected) if expected else 0
     lines = [f"任务 {count} 项, 完成 {done}/{expected} ({rate}%)"]
-    rates = responder_rates(targets)
-    lines.append("各人完成率: " + " · ".join(f"{e(r.label)} {r.done}/{r.expected}" for r in rates))
+
+    def listed(chosen: list[Rate]) -> str:
+        return " · ".join(f"{e(r.label)} {r.done}/{r.expected}" for r in chosen)
+
+    if len(rates) <= TOP_PEOPLE:
+        lines.append("各人完成率: " + listed(rates))
+        return lines
+    lines.append(f"各人完成率前{TOP_PEOPLE}名 (共 {len(rates)} 人): " + listed(rates[:TOP_PEOPLE]))
+    behind = [r for r in reversed(rates) if r.done < r.expected][:TOP_PEOPLE]
+    if behind:
+        lines.append(f"完成最少的{len(behind)}人: " + listed(behind))
     return lines
 
 

@@ -233,8 +233,17 @@ def ticket_list(title: str, tickets: list[Ticket], names: dict[int, str], own: b
         return f"{title}: 暂时没有。"
     lines = [f"<b>{title}</b>"]
     for t in sorted(tickets, key=lambda t: not (t.urgent and t.is_open)):
-        who = None if own else names.get(t.assignee_person_id or 0)
-        lines.append(f"{urgent_mark(t) if t.is_open else ''}{e(summary(t))} · {STATUS_LABELS[t.status]}"
-                     + (f" · {e(who)}" if who else ""))
-    lines.append("发 /ticket 编号 查看详情, 例如 /ticket " + str(tickets[0].id))
+        lines.append(ticket_line(t, names, own))
+    lines.append(detail_hint(tickets[0].id))
     return "\n".join(lines)
+
+
+def ticket_line(t: Ticket, names: dict[int, str], own: bool = False) -> str:
+    """"🚨紧急 #23 给排水 · 6栋2单元302 · 待接单 · 祝兰红": one ticket on a list."""
+    who = None if own else names.get(t.assignee_person_id or 0)
+    return (f"{urgent_mark(t) if t.is_open else ''}{e(summary(t))} · {STATUS_LABELS[t.status]}"
+            + (f" · {e(who)}" if who else ""))
+
+
+def detail_hint(ticket_id: int) -> str:
+    return f"发 /ticket 编号 查看详情, 例如 /ticket {ticket_id}"

@@ -14,6 +14,7 @@ from bot.incoming import Incoming
 from bot.jobs import after_quiet_hours
 from bot.messages import clear_buttons, copy_message, delete_message, edit_text, text_message, text_pages
 from bot.nlu import Parsed
+from bot.paging import MAX_ITEMS, Pager
 from bot.roles import Role
 from bot.texts import BUTTON_EXPIRED, follow_refused, ticket_in_private, ticket_usage
 from bot.tickets import render
@@ -33,6 +34,11 @@ COMMENT_WINDOW = timedelta(minutes=30)
 # A photo sent this soon after a report, by the same person in the same chat, belongs to it.
 MEDIA_WINDOW = timedelta(minutes=10)
 SLA_JOB = "ticket_sla"
+# Paged lists (bot/paging.py): what /mine and /my show.
+MINE_LIST = "mine"
+MY_LIST = "my"
+# How many of a reporter's latest requests "我报的事怎么样了" looks at.
+LATEST_NEWS = 20
 
 ROUTE_LABELS = {"grid_worker": "网格员", "admin": "社区管理员"}
 
@@ -58,11 +64,14 @@ class QuietHours:
 
 class TicketDesk:
     def __init__(self, store: Store, zone: ZoneInfo, sla: SlaPolicy | None = None,
-                 quiet: QuietHours | None = None) -> None:
+                 quiet: QuietHours | None = None, pager: Pager | None = None) -> None:
         self._store = store
         self._zone = zone
         self._sla = sla or SlaPolicy()
         self._quiet = quiet or QuietHours()
+        self.pager = pager or Pager(store)
+        self.pager.kind(MINE_LIST, self._own_lines, hint=lambda ids: render.detail_hint(ids[0]))
+        self.pager.kind(MY_LIST, self._reported_lines, hint=lambda ids: render.detail_hint(ids[0]))
 
     # -- who is who ------------------------------------------------------------------------
 
@@ -156,7 +165,7 @@ class TicketDesk:
             if username:
                 text += "\n" + render.follow_link(username, await tx.tickets.follow_token(ticket_id))
         await tx.outbox.enqueue(text_message(
-            msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"))
+            msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"), urgent=parsed.urgent)
 
         await self._hand_over(tx, ticket, assignee, source=await self._source_name(tx, msg, binding))
         for person_id in decision.also_notify:
@@ -273,7 +282,9 @@ class TicketDesk:
         limits = self._sla.limits(ticket.category, ticket.urgent)
         text = render.card(ticket, phone, self._zone, source, limits.accept, note)
         keyboard = render.card_buttons(ticket) if buttons else None
-        await tx.outbox.enqueue(text_message(person.telegram_id, text, keyboard=keyboard, ref=ref))
+        # A danger card goes before every queued ordinary message (bot.outbox).
+        await tx.outbox.enqueue(text_message(person.telegram_id, text, keyboard=keyboard, ref=ref),
+                                urgent=ticket.urgent)
 
     async def _reporter_phone(self, tx: Tx, ticket: Ticket) -> str | None:
         # Only the owner and admins ever see this card, so the phone may be on it.
@@ -285,7 +296,7 @@ class TicketDesk:
     async def _tell_admins(self, tx: Tx, ticket: Ticket, text: str, skip: int | None = None) -> None:
         for admin in await tx.people.holding(Role.ADMIN, ticket.community_id):
             if admin.id != skip and admin.telegram_id:
-                await tx.outbox.enqueue(text_message(admin.telegram_id, text))
+                await tx.outbox.enqueue(text_message(admin.telegram_id, text), urgent=ticket.urgent)
 
     # -- media that follows a report -------------------------------------------------------
 
@@ -578,20 +589,29 @@ class TicketDesk:
             await self.show(tx, msg, person, number)
 
     async def my_tickets(self, tx: Tx, msg: Incoming, open_only: bool = False) -> None:
-        tickets = await tx.tickets.reported_by(msg.user_id)
         if open_only:
+            # "我报的事怎么样了": the latest news on what is still open, in one message.
+            tickets = await tx.tickets.reported_by(msg.user_id, limit=LATEST_NEWS)
             tickets = [t for t in tickets if t.is_open] or tickets[:3]
-        names = await self._names(tx, tickets)
-        title = "您的诉求" if not open_only else "您报的事, 最新进展"
-        for page in text_pages(msg.chat_id, render.ticket_list(title, tickets, names)):
-            await tx.outbox.enqueue(page)
+            names = await self._names(tx, tickets)
+            await tx.outbox.enqueue(text_message(
+                msg.chat_id, render.ticket_list("您报的事, 最新进展", tickets, names)))
+            return
+        ids = await tx.tickets.reported_ids(msg.user_id, limit=MAX_ITEMS)
+        await self.pager.open(tx, MY_LIST, msg.user_id, msg.chat_id, "您的诉求", ids)
 
     async def mine(self, tx: Tx, msg: Incoming, person: Person) -> None:
-        tickets = await tx.tickets.assigned_to(person.id)
+        ids = await tx.tickets.assigned_ids(person.id, limit=MAX_ITEMS)
+        await self.pager.open(tx, MINE_LIST, msg.user_id, msg.chat_id, "待您处理 (紧急的在前, 其余最早的在前)", ids)
+
+    async def _own_lines(self, tx: Tx, ids: list[int]) -> list[str]:
+        tickets = await tx.tickets.many(ids)
+        return [render.ticket_line(t, {}, own=True) for t in tickets]
+
+    async def _reported_lines(self, tx: Tx, ids: list[int]) -> list[str]:
+        tickets = await tx.tickets.many(ids)
         names = await self._names(tx, tickets)
-        text = render.ticket_list("待您处理 (紧急的在前, 其余最早的在前)", tickets, names, own=True)
-        for page in text_pages(msg.chat_id, text):
-            await tx.outbox.enqueue(page)
+        return [render.ticket_line(t, names) for t in tickets]
 
     async def show(self, tx: Tx, msg: Incoming, person: Person | None, ticket_id: int) -> None:
         ticket = await tx.tickets.get(ticket_id)

@@ -230,3 +230,59 @@ async def test_an_outage_holds_the_queue_and_is_logged_once_with_its_end(store, 
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 2
     assert warnings[0].startswith("Telegram is not answering") and warnings[1].startswith("Telegram answers sends again")
+
+
+async def test_an_urgent_card_goes_out_before_a_busy_groups_backlog(store):
+    ticks = [0.0]
+    await queue(store, *[text_message(-100, f"已记录 #{i}") for i in range(150)])
+    async with store.tx() as tx:
+        await tx.outbox.enqueue(text_message(7, "🚨紧急 #151 闻到煤气味"), urgent=True)
+    telegram = Telegram()
+    await Sender(store, telegram, RateLimits(clock=lambda: ticks[0])).drain()
+    assert telegram.calls[0][2]["text"] == "🚨紧急 #151 闻到煤气味"
+    assert sum(1 for c in telegram.calls if c[0] == -100) == 20  # the group at its own pace
+
+
+async def test_a_private_answer_is_not_hidden_behind_more_than_100_queued_group_rows(store):
+    ticks = [0.0]
+    await queue(store, *[text_message(-100, f"第{i}条") for i in range(150)], text_message(9, "私聊"))
+    telegram = Telegram()
+    await Sender(store, telegram, RateLimits(clock=lambda: ticks[0])).drain()
+    assert any(c[0] == 9 for c in telegram.calls)  # no window of "the oldest 100" to fill
+
+
+class FarTelegram(Telegram):
+    """Answers after a round trip, counting how many calls are under way at once."""
+
+    def __init__(self, round_trip: float) -> None:
+        super().__init__()
+        self.round_trip = round_trip
+        self.in_flight = self.most = 0
+
+    async def __call__(self, row, message_id):
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        await asyncio.sleep(self.round_trip)
+        self.in_flight -= 1
+        return await super().__call__(row, message_id)
+
+
+async def test_far_from_telegram_calls_to_different_chats_overlap_and_each_chat_keeps_its_order(store):
+    await queue(store, *[text_message(-chat, f"{chat}:{i}") for i in range(3) for chat in range(1, 31)])
+    telegram = FarTelegram(0.1)
+    sender = Sender(store, telegram)
+    assert await sender.drain() == 90
+    assert telegram.most > 1  # the round trip is measured and calls overlap
+    assert sender.in_flight_limit() <= 5  # 30 a second × 0.1 s, with room: no more than needed
+    for chat in range(1, 31):
+        assert [c[2]["text"] for c in telegram.calls if c[0] == -chat] == [f"{chat}:{i}" for i in range(3)]
+
+
+async def test_an_edit_waits_for_its_message_even_with_calls_in_flight(store):
+    await queue(store, *[text_message(-chat, "通知") for chat in range(1, 10)],
+                text_message(-50, "任务 0/3", ref="task:1"))
+    await queue(store, edit_text(-50, "task:1", "任务 1/3"))
+    telegram = FarTelegram(0.05)
+    await Sender(store, telegram).drain()
+    mine = [(c[1], c[3]) for c in telegram.calls if c[0] == -50]
+    assert mine[0][0] == "sendMessage" and mine[1] == ("editMessageText", mine[1][1]) and mine[1][1] is not None

@@ -110,6 +110,12 @@ async def test_stats_for_this_week_and_this_month(month):
     assert "本周 (11月16日起)\n诉求: 0 件\n任务: 0 项" in other[-1].text
 
 
+async def exported(pg) -> None:
+    """The workbook is written by a worker process; wait for it and for its sending."""
+    await pg.services.jobs.idle()
+    await pg.settle()
+
+
 def workbook_of(pg, message):
     stored = pg.fake.files[message.data["document"]["file_id"]]
     return load_workbook(io.BytesIO(stored.data)), stored
@@ -118,7 +124,8 @@ def workbook_of(pg, message):
 async def test_export_opens_in_a_spreadsheet(month, tmp_path, monkeypatch):
     pg = month
     answer = await pg.say("祝兰红", "/export 2026-11-01 2026-11-30", where=pg.group())
-    assert answer[-1].text == "台账已私信发给您。"
+    assert answer[0].text == "正在生成台账, 稍后私信发给您。"
+    await exported(pg)
     document = pg.inbox("祝兰红")[-1]
     book, stored = workbook_of(pg, document)
     assert stored.filename == "台账-第一网格-20261101-20261130.xlsx"
@@ -145,7 +152,9 @@ async def test_export_opens_in_a_spreadsheet(month, tmp_path, monkeypatch):
     assert [(r[2], r[4]) for r in acks] == [("李红", "是")]
 
     # A narrower window, and the same from the command line.
-    await pg.say("祝兰红", "/export 2026-11-16 2026-11-22")
+    answer = await pg.say("祝兰红", "/export 2026-11-16 2026-11-22")
+    assert answer[0].text == "正在生成台账, 稍后发给您。"
+    await exported(pg)
     book, _ = workbook_of(pg, pg.inbox("祝兰红")[-1])
     assert [r[0] for r in book["诉求"].iter_rows(min_row=2, values_only=True)] == [2, 3]
     from bot import cli
