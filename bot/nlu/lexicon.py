@@ -95,6 +95,11 @@ class Lexicon:
     ignore_any: re.Pattern[str] | None = None
     # Category words only a pattern can hold ("孩子…找不着了"), each with its category and weight.
     category_patterns: tuple[tuple[re.Pattern[str], Role], ...] = ()
+    # The intent rules' own words, patterns and numbers ([rules] in the data), and how far each rule is trusted.
+    rule_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rule_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    rule_limits: dict[str, float] = field(default_factory=dict)
+    rule_trust: dict[str, float] = field(default_factory=dict)
 
     def canonical(self, text: str) -> str:
         """Normalised text with colloquial spellings replaced, and a clause-final "不" read as a question."""
@@ -209,6 +214,11 @@ class Lexicon:
             category_patterns=tuple(category_patterns),
             ignore_any=_any(_compiled_sources(data.get("ignore", {}).get("patterns", []))),
             single_char_words=frozenset(w for w in roles if len(w) == 1),
+            rule_words={k: tuple(normalize(w) if w.strip() else w for w in v)
+                        for k, v in data.get("rules", {}).get("words", {}).items()},
+            rule_patterns={k: _compile([v])[0] for k, v in data.get("rules", {}).get("patterns", {}).items()},
+            rule_limits={k: float(v) for k, v in data.get("rules", {}).get("limits", {}).items()},
+            rule_trust={k: min(1.0, max(0.0, float(v))) for k, v in data.get("rules", {}).get("trust", {}).items()},
         )
 
 

@@ -60,18 +60,23 @@ def parse(text: str, now: datetime, lexicon: Lexicon | None = None) -> Parsed:
         return Parsed("chitchat", explain=(f"内部错误, 按闲聊处理: {type(exc).__name__}: {exc}",))
 
 
+def prepare(text: str, lexicon: Lexicon) -> str:
+    """The text as every reader sees it: without @mentions and links, normalised, colloquial spellings replaced."""
+    stripped = _URL_RE.sub(" ", _MENTION_RE.sub(" ", text[:MAX_CHARS]))
+    return lexicon.canonical(normalize(stripped))
+
+
 def _parse(text: str, now: datetime, lexicon: Lexicon) -> Parsed:
     if not isinstance(text, str):
         text = str(text)
     raw = text[:MAX_CHARS]
     mentions = tuple(dict.fromkeys(_MENTION_RE.findall(raw)))
-    stripped = _URL_RE.sub(" ", _MENTION_RE.sub(" ", raw))
-    norm = lexicon.canonical(normalize(stripped))
+    norm = prepare(raw, lexicon)
     explain: list[str] = [f"规范化: {norm}"] if norm != raw else []
 
     signals = scan(norm, lexicon)
     place = find_place(norm)
-    notice = is_notice(signals)
+    notice = is_notice(signals, lexicon)
     # Without a word of handing out work a message cannot score as a task, and only tasks have deadlines.
     could_be_task = signals.has("task") or any(p.search(norm) for p in lexicon.task_patterns)
     deadline = find_deadline(norm, now, notice) if could_be_task else None

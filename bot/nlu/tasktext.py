@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import zhconv
 
 from bot.nlu.deadlines import find_deadline
-from bot.nlu.intents import SHORTFALL_RE
+from bot.nlu.intents import shortfall
 from bot.nlu.normalize import normalize
 from bot.nlu.numerals import NUMERAL_CHARS
 from bot.nlu.parse import Parsed
@@ -165,7 +165,7 @@ def sounds_done(text: str, parsed: Parsed) -> bool:
         return False
     # "我们单元还没弄好了", "还差2户就齐了": not done yet.
     before = text.strip()[max(0, done.start() - 3):done.start()]
-    if any(n in before for n in ("没", "未")) or SHORTFALL_RE.search(normalize(text)):
+    if any(n in before for n in ("没", "未")) or shortfall(normalize(text)):
         return False
     return bool(parsed.unit or parsed.building or _OURS.search(text))
 

@@ -25,7 +25,7 @@ import jieba  # noqa: E402
 from bot.nlu import parse  # noqa: E402
 from bot.nlu.lexicon import Lexicon, cache_dir  # noqa: E402
 
-CORPUS = ROOT / "tests" / "nlu" / "corpus.jsonl"
+CORPUS = ROOT / "bot" / "nlu" / "data" / "examples" / "corpus.jsonl"
 NOW = datetime.fromisoformat("2026-11-18T09:00:00+08:00")
 TARGETS = {"ratio": 3.0, "p99_ms": 2.0, "startup_s": 1.5}
 _STARTUP = ("import time; t = time.perf_counter(); from datetime import datetime; from bot.nlu import parse; "
