@@ -6,13 +6,14 @@ import os
 import re
 import threading
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import jieba
 
 from bot.nlu.codes import CATEGORY_LABELS
+from bot.nlu.model import MODEL_FILE, TextModel
 from bot.nlu.normalize import normalize
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -100,6 +101,10 @@ class Lexicon:
     rule_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
     rule_limits: dict[str, float] = field(default_factory=dict)
     rule_trust: dict[str, float] = field(default_factory=dict)
+    # The statistical classifier beside the rules (model.py); None reads by the rules alone.
+    model: TextModel | None = None
+    # Category words an operator added (BOT_KEYWORDS): what the operator says about a word is final.
+    operator_words: dict[str, str] = field(default_factory=dict)
 
     def canonical(self, text: str) -> str:
         """Normalised text with colloquial spellings replaced, and a clause-final "不" read as a question."""
@@ -112,14 +117,27 @@ class Lexicon:
         return text
 
     @classmethod
-    def load(cls, extra: Path | None = None) -> Lexicon:
-        """The built-in lexicon, with an operator's keywords file merged on top when given."""
+    def load(cls, extra: Path | None = None, model: Path | None = None) -> Lexicon:
+        """The built-in lexicon, with an operator's keywords file merged on top when given, and the classifier:
+        the retrained one at `model` when that file exists, else the shipped one."""
         data = _read_toml(KEYWORDS_FILE)
+        operator: dict[str, str] = {}
         if extra is not None:
-            _merge(data, _read_toml(Path(extra)), Path(extra))
+            added = _read_toml(Path(extra))
+            for code, lists in added.get("categories", {}).items():
+                for key in _WEIGHTS:
+                    for word in lists.get(key, []) if isinstance(lists, dict) else []:
+                        if isinstance(word, str) and word.strip():
+                            operator[word.strip()] = code
+            _merge(data, added, Path(extra))
         lexicon = cls._build(data)
+        operator = {lexicon.canonical(normalize(w)).lower(): code for w, code in operator.items()}
+        lexicon = replace(lexicon, model=load_model(model), operator_words=operator)
         tokenizer()  # the segmentation the words are checked against, loaded with the lexicon
         return lexicon
+
+    def with_model(self, model: TextModel | None) -> Lexicon:
+        return replace(self, model=model)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -220,6 +238,18 @@ class Lexicon:
             rule_limits={k: float(v) for k, v in data.get("rules", {}).get("limits", {}).items()},
             rule_trust={k: min(1.0, max(0.0, float(v))) for k, v in data.get("rules", {}).get("trust", {}).items()},
         )
+
+
+def load_model(path: Path | None = None) -> TextModel | None:
+    """The retrained classifier at path if it is there and sound, else the shipped one (None if that is missing)."""
+    for candidate in ([Path(path)] if path is not None else []) + [MODEL_FILE]:
+        if not candidate.exists():
+            continue
+        try:
+            return TextModel.load(candidate)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            logging.getLogger(__name__).warning("模型文件 %s 无法读取, 不用它: %s", candidate, exc)
+    return None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

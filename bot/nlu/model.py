@@ -35,9 +35,10 @@ def features(norm: str, tokens: Iterable[str], context: str = "group") -> set[st
 
 @dataclass(frozen=True)
 class Scores:
-    """Probabilities over the intents, and over the categories (read when the message is a report)."""
+    """Probabilities over the intents; over the categories and of danger now (read when it is a report)."""
     intent: dict[str, float]
     category: dict[str, float]
+    urgent: float = 0.0
 
     def best_intent(self) -> tuple[str, float]:
         code = max(self.intent, key=self.intent.__getitem__)
@@ -56,12 +57,16 @@ class TextModel:
             raise ValueError(f"模型文件格式不对: {data.get('format')!r}")
         self.intents: tuple[str, ...] = tuple(data["intents"])
         self.categories: tuple[str, ...] = tuple(data["categories"])
+        # The last two scores are the urgency head's: calm, urgent.
         if set(self.intents) != set(INTENT_CODES) or set(self.categories) != set(CATEGORY_LABELS):
             raise ValueError("模型文件里的意图或类别与程序不一致")
         self.bias: tuple[float, ...] = tuple(data["bias"])
         # feature → flat (index, weight, index, weight …); indexes below len(intents) are intents.
         self.weights: dict[str, tuple] = {f: tuple(w) for f, w in data["weights"].items()}
         self.meta: dict = data.get("meta", {})
+        from bot.nlu.decide import Blend  # decide.py reads Scores from here
+
+        self.blend = Blend.from_json(data["blend"]) if data.get("blend") else None
 
     @classmethod
     def load(cls, path: Path | None = None) -> "TextModel":
@@ -77,8 +82,10 @@ class TextModel:
                 for k in range(0, len(pairs), 2):
                     totals[pairs[k]] += pairs[k + 1]
         n = len(self.intents)
+        m = n + len(self.categories)
         return Scores(dict(zip(self.intents, _softmax(totals[:n]))),
-                      dict(zip(self.categories, _softmax(totals[n:]))))
+                      dict(zip(self.categories, _softmax(totals[n:m]))),
+                      _softmax(totals[m:m + 2])[1])
 
 
 def _softmax(values: list[float]) -> list[float]:
