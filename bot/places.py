@@ -6,7 +6,9 @@ import unicodedata
 
 import zhconv
 
+from bot.nlu.normalize import normalize
 from bot.nlu.numerals import NUMERAL_CHARS, to_int
+from bot.nlu.places import find_address
 
 # Longest first, so "号楼" is stripped whole rather than leaving "号".
 _BUILDING_SUFFIXES = ("号楼", "号栋", "栋楼", "栋", "幢", "座", "楼", "号")
@@ -141,10 +143,8 @@ def parse_address(text: str) -> tuple[str, str | None, str | None] | None:
         if building and unit and room:
             return building, unit, room
         return None
-    m = _ADDRESS_MARKED.fullmatch(re.sub(r"\s+", "", s))
-    if not m:
+    # Everything else is read by the same grammar as places in reports.
+    place = find_address(normalize(s))
+    if place is None:
         return None
-    building = normalize_building(m["b"])
-    if building is None:
-        return None
-    return building, normalize_unit(m["u"]) if m["u"] else None, normalize_room(m["r"]) if m["r"] else None
+    return place.building, place.unit, place.room

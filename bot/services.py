@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import time
 
 from bot.accounts import Accounts
+from bot.assist import Assistant, AssistSettings
 from bot.admin import Admin
 from bot.chat import Chat
 from bot.config import Config
 from bot.groups import Groups
 from bot.jobs import JobRunner
+from bot.learning import RETRAIN_JOB, Learner, model_path
 from bot.nlu import Lexicon
 from bot.tasks.digest import DIGEST_JOB, DigestSettings
 from bot.tasks.notices import NoticeBoard
@@ -44,10 +46,12 @@ class Services:
     points: PointsBook | None = None
     tally: Tally | None = None
     regular_days: RegularDays | None = None
+    learner: Learner | None = None
 
     @classmethod
     def build(cls, config: Config, store: Store) -> "Services":
-        lexicon = Lexicon.load(config.keywords)
+        retrained = model_path(config)
+        lexicon = Lexicon.load(config.keywords, model=retrained)
         desk = TicketDesk(store, config.zone, SlaPolicy.from_config(config.extra.get("sla")),
                           quiet_hours(config))
         jobs = JobRunner(store)
@@ -62,13 +66,17 @@ class Services:
         jobs.on(DIGEST_JOB, tally.on_digest_job)
         jobs.on(REGULAR_DAYS_JOB, regular.on_job)
         jobs.on(POINTS_JOB, points.on_sweep_job)
+        assistant = Assistant(AssistSettings.from_config(config.extra.get("llm")), store, config.zone)
+        chat = Chat(store, desk, lexicon, board=board, assistant=assistant)
+        learner = Learner(store, retrained, lambda: chat.lexicon, chat.use_model, config.zone)
+        jobs.on(RETRAIN_JOB, learner.on_retrain_job)
         return cls(
             config=config,
             store=store,
             accounts=Accounts(store, desk),
             admin=Admin(store),
             groups=Groups(store),
-            chat=Chat(store, desk, lexicon, board=board),
+            chat=chat,
             tickets=desk,
             jobs=jobs,
             tasks=board,
@@ -76,4 +84,5 @@ class Services:
             points=points,
             tally=tally,
             regular_days=regular,
+            learner=learner,
         )

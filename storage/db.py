@@ -17,6 +17,7 @@ from storage.groups import Groups
 from storage.invites import Invites
 from storage.jobs import Jobs
 from storage.meta import Meta
+from storage.nlu import Nlu
 from storage.notices import Notices
 from storage.outbox import Outbox
 from storage.people import People
@@ -54,6 +55,7 @@ class Tx:
         self.notices = Notices(db, now)
         self.points = Points(db, now)
         self.stats = Stats(db)
+        self.nlu = Nlu(db, now)
 
 
 def _migrations() -> list[tuple[int, str]]:

@@ -21,6 +21,8 @@ PRIVATE_CHITCHAT_MIN = 0.75
 _RESIDENT_ROLES = frozenset({"resident"})
 # The rules' keyword score counts up to this much for their category.
 MAX_KEYWORD_SCORE = 16.0
+# Below this the model's category for a message without any category keyword is only a guess.
+GUESS_MIN = 0.3
 _FLOOR = 1e-4
 
 
@@ -130,6 +132,9 @@ def decide(facts: RuleFacts, scores: Scores | None, blend: Blend | None, *, cont
             probs = _softmax(category_logits(facts, scores, blend))
             category = facts.operator_category or max(probs, key=probs.__getitem__)
             category_confidence = probs[category]
+            if facts.category is None and category_confidence < GUESS_MIN:
+                # No keyword of any field, and only a faint guess: say "other" rather than guess wrong.
+                category = "other"
             urgent = urgent_logit(facts, scores, blend) >= 0.0
             if urgent != facts.danger:
                 notes.append("模型判断: " + ("紧急" if urgent else "不紧急"))

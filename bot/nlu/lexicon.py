@@ -101,6 +101,12 @@ class Lexicon:
     rule_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
     rule_limits: dict[str, float] = field(default_factory=dict)
     rule_trust: dict[str, float] = field(default_factory=dict)
+    # Phrase families defined once ([phrases]): "fixed" (修好了/通了), "thanks" (谢谢/辛苦了).
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fixed_re: re.Pattern[str] | None = None  # "(已经)修好了", any of the fixed family
+    # A reply that is only an ack ("收到👌", "@祝兰红 收到了, 谢谢"), and one that starts with an ack word.
+    bare_ack_re: re.Pattern[str] | None = None
+    ack_first_re: re.Pattern[str] | None = None
     # The statistical classifier beside the rules (model.py); None reads by the rules alone.
     model: TextModel | None = None
     # Category words an operator added (BOT_KEYWORDS): what the operator says about a word is final.
@@ -234,7 +240,16 @@ class Lexicon:
             single_char_words=frozenset(w for w in roles if len(w) == 1),
             rule_words={k: tuple(normalize(w) if w.strip() else w for w in v)
                         for k, v in data.get("rules", {}).get("words", {}).items()},
-            rule_patterns={k: _compile([v])[0] for k, v in data.get("rules", {}).get("patterns", {}).items()},
+            rule_patterns={k: _compile([v.replace("{fixed}", _alternation(data.get("phrases", {}).get("fixed", [])))])[0]
+                           for k, v in data.get("rules", {}).get("patterns", {}).items()},
+            phrases={k: _longest_first(v) for k, v in data.get("phrases", {}).items() if isinstance(v, list)},
+            bare_ack_re=re.compile(
+                r"^[@\w\s]{0,12}?[,，\s]*(?:" + _alternation(ack.get("words", [])) + r"|[👌👍🙏✅]+)"
+                r"(?:了|啦|呀|哈|嘞|滴)?[,，。.!！~～\s👌👍🙏✅]*(?:谢谢|辛苦了?|马上办|按时到)?[。.!！~～\s]*$",
+                re.IGNORECASE),
+            ack_first_re=re.compile(r"^(?:@\S+\s*)?(?:" + _alternation(
+                [w for w in ack.get("words", []) if len(w) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in w)]) + ")"),
+            fixed_re=re.compile("(?:已经|自己|刚)?(?:" + _alternation(data.get("phrases", {}).get("fixed", [])) + ")"),
             rule_limits={k: float(v) for k, v in data.get("rules", {}).get("limits", {}).items()},
             rule_trust={k: min(1.0, max(0.0, float(v))) for k, v in data.get("rules", {}).get("trust", {}).items()},
         )
@@ -300,6 +315,10 @@ def _compiled_sources(patterns: list[str]) -> list[str]:
 def _any(patterns: list[str]) -> re.Pattern[str] | None:
     """All the patterns as one alternation (they were each checked by _compile), or None when there are none."""
     return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in _longest_first(words)) or "(?!)"
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:

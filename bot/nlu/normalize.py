@@ -20,11 +20,13 @@ _MEASURES = ("号楼|栋|幢|座|单元|楼|层|室|户|号|个|位|名|人|岁|
              "家|间|辆|条|张|遍|趟|倍|斤|米")
 _NUM_RUN = f"[{NUMERAL_CHARS}]+"
 _MEASURE_RE = re.compile(rf"({_NUM_RUN})(?=(?:{_MEASURES}))")
-_PERIODS = ("上午", "下午", "晚上", "早上", "早晨", "中午", "凌晨", "傍晚", "今晚", "明晚", "今早", "明早", "夜里",
+_PERIODS = ("上午", "下午", "晚上", "早上", "早晨", "中午", "晌午", "凌晨", "傍晚", "今晚", "明晚", "今早", "明早", "夜里",
             "半夜")
 _CLOCK_RE = re.compile(rf"({_NUM_RUN})(?=[点时])")
 _CLOCK_AFTER_RE = re.compile(rf"[点时](?:前|之前|以前|半|钟|整|到|至|左右|过|[0-9]|[{NUMERAL_CHARS}]+分)")
 _WEEKDAY_WORDS = ("周", "星期", "礼拜")
+_POSITIONAL = "零〇一二三四五六七八九幺洞"
+_ROOM_AFTER_PLACE_RE = re.compile(rf"(?:(?<=单元)|(?<=号楼)|(?<=栋)|(?<=座))\s?([{_POSITIONAL}]{{3,4}})(?![{NUMERAL_CHARS}])")
 # Places: "两栋楼" counts buildings, it never names one.
 _PLACE_SUFFIXES = ("号楼", "栋", "幢", "单元", "座")
 
@@ -76,11 +78,13 @@ def _may_be_traditional(text: str) -> bool:
 
 
 def numerals_to_digits(text: str) -> str:
-    """Chinese numerals that stand before a measure word or a clock time, as ASCII digits."""
+    """Chinese numerals that stand before a measure word or a clock time, as ASCII digits; a room said digit by
+    digit right after its building or unit ("3栋2单元二零一") too."""
     if not any(ch in DIGITS or ch in UNITS for ch in text):
         return text
     text = _CLOCK_RE.sub(_clock, text)
-    return _MEASURE_RE.sub(lambda m: _measure(m, m.string), text)
+    text = _MEASURE_RE.sub(lambda m: _measure(m, m.string), text)
+    return _ROOM_AFTER_PLACE_RE.sub(lambda m: str(to_int(m.group(1))).zfill(len(m.group(1))), text)
 
 
 def _clock(m: re.Match[str]) -> str:
