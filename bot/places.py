@@ -4,9 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import zhconv
-
-from bot.nlu.normalize import normalize
+from bot.nlu.normalize import normalize, to_simplified
 from bot.nlu.numerals import NUMERAL_CHARS, to_int
 from bot.nlu.places import find_address
 
@@ -31,7 +29,7 @@ def fold(text: str) -> str:
 
     Not for personal names: a name is kept as its owner writes it.
     """
-    return zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn")
+    return to_simplified(unicodedata.normalize("NFKC", text))
 
 
 def _squeeze(text: str) -> str:

@@ -1,14 +1,14 @@
-"""Text normalisation: traditional → simplified, full-width → half-width, numerals before measure words → digits."""
+"""Text normalisation: traditional → simplified (OpenCC), full-width → half-width, numerals before measure words → digits."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
-import zhconv
+import opencc
 
 from bot.nlu.numerals import DIGITS, NUMERAL_CHARS, UNITS, to_int
 
-# zhconv keeps a few traditional spellings that are also valid simplified ones; people mean these.
+# OpenCC keeps a few traditional spellings that are also valid simplified ones; people mean these.
 _FIXUPS = {"著火": "着火", "週": "周", "髮": "发"}
 _DASHES = str.maketrans({"—": "-", "–": "-", "−": "-", "－": "-", "～": "~", "﹣": "-", "‐": "-"})
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad]")
@@ -36,45 +36,23 @@ def normalize(text: str) -> str:
     s = _INVISIBLE_RE.sub("", text)
     s = unicodedata.normalize("NFKC", s).translate(_DASHES)
     if not s.isascii():
-        if _may_be_traditional(s):
-            s = zhconv.convert(s, "zh-hans")
-        for old, new in _FIXUPS.items():
-            if old in s:
-                s = s.replace(old, new)
-        s = numerals_to_digits(s)
+        s = numerals_to_digits(to_simplified(s))
     return _SPACE_RE.sub(" ", s).strip()
 
 
-_conversion_triggers: tuple[frozenset[str], frozenset[str], tuple[str, ...]] | None = None
+_converter: opencc.OpenCC | None = None
 
 
-def _may_be_traditional(text: str) -> bool:
-    """False only when zhconv would give the text back unchanged: it holds no character and no phrase that
-    zhconv converts to simplified. Most chat is simplified already, and the check is far cheaper than converting."""
-    global _conversion_triggers
-    if _conversion_triggers is None:
-        try:
-            zhconv.convert("", "zh-hans")  # loads the tables
-            table = zhconv.zhconv.getdict("zh-hans")
-            chars = set(zhconv.zhconv.zhcdicts["TRADONLY"])
-            phrases = []
-            for key, value in table.items():
-                if key == value or any(ch in chars for ch in key):
-                    continue  # unchanged, or a key that needs a traditional-only character anyway
-                if len(key) == 1:
-                    chars.add(key)
-                else:
-                    phrases.append(key)
-            _conversion_triggers = (frozenset(chars), frozenset(p[0] for p in phrases), tuple(phrases))
-        except Exception:  # another zhconv: always convert
-            _conversion_triggers = (frozenset(), frozenset(), ())
-            return True
-    chars, firsts, phrases = _conversion_triggers
-    if not chars:
-        return True
-    if not chars.isdisjoint(text):
-        return True
-    return not firsts.isdisjoint(text) and any(p in text for p in phrases)
+def to_simplified(text: str) -> str:
+    """Traditional characters and phrases to simplified (OpenCC's t2s), and a few spellings people mean."""
+    global _converter
+    if _converter is None:
+        _converter = opencc.OpenCC("t2s")  # immutable once built; building it reads OpenCC's tables once
+    s = _converter.convert(text)
+    for old, new in _FIXUPS.items():
+        if old in s:
+            s = s.replace(old, new)
+    return s
 
 
 def numerals_to_digits(text: str) -> str:

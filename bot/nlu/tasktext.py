@@ -5,12 +5,10 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
-import zhconv
-
 from bot.nlu.deadlines import find_deadline
 from bot.nlu.intents import shortfall
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.normalize import normalize
+from bot.nlu.normalize import normalize, to_simplified
 from bot.nlu.numerals import NUMERAL_CHARS
 from bot.nlu.parse import Parsed
 
@@ -65,7 +63,7 @@ _MARK_BEFORE_RE = re.compile(r"(?:截止到|截止至|截至到|截止|截至|�
 def _plain(text: str) -> str:
     """Simplified and half-width, numerals as written."""
     s = unicodedata.normalize("NFKC", text)
-    return s if s.isascii() else zhconv.convert(s, "zh-hans")
+    return s if s.isascii() else to_simplified(s)
 
 
 def _whole_topic(topic: str, text: str) -> bool:
