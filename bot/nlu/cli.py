@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
         return 2
     for line in stdin:
         text = line.rstrip("\r\n")
-        parsed = parse(text, now, lexicon, context=args.context, role=args.role)
+        parsed = parse(text, now, lexicon, context=args.context, role=args.role, explain=args.explain)
         record = parsed.to_json()
         if args.explain:
             record["explain"] = list(parsed.explain)

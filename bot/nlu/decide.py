@@ -23,7 +23,6 @@ _RESIDENT_ROLES = frozenset({"resident"})
 MAX_KEYWORD_SCORE = 16.0
 # Below this the model's category for a message without any category keyword is only a guess.
 GUESS_MIN = 0.3
-_FLOOR = 1e-4
 
 
 @dataclass(frozen=True)
@@ -77,8 +76,9 @@ class Decision:
 
 
 def intent_logits(facts: RuleFacts, scores: Scores, blend: Blend, context: str) -> dict[str, float]:
-    z = {code: blend.alpha * math.log(max(p, _FLOOR)) + blend.intent_bias.get(code, 0.0)
-         for code, p in scores.intent.items()}
+    # a · log P(intent) up to a constant shared by all intents (which the softmax cancels): a · raw score.
+    a, bias = blend.alpha, blend.intent_bias
+    z = {code: a * v + bias.get(code, 0.0) for code, v in scores.intent_logits.items()}
     z[facts.intent] += blend.rule_bonus.get(facts.rule, blend.default_bonus)
     if context == "private":
         z["chitchat"] += blend.private_chitchat
@@ -86,8 +86,8 @@ def intent_logits(facts: RuleFacts, scores: Scores, blend: Blend, context: str) 
 
 
 def category_logits(facts: RuleFacts, scores: Scores, blend: Blend) -> dict[str, float]:
-    z = {code: blend.category_alpha * math.log(max(p, _FLOOR)) + blend.category_bias.get(code, 0.0)
-         for code, p in scores.category.items()}
+    a, bias = blend.category_alpha, blend.category_bias
+    z = {code: a * v + bias.get(code, 0.0) for code, v in scores.category_logits.items()}
     if facts.category is not None:
         z[facts.category] += blend.category_rule + blend.category_per_point * min(facts.category_score,
                                                                                   MAX_KEYWORD_SCORE)
@@ -95,8 +95,7 @@ def category_logits(facts: RuleFacts, scores: Scores, blend: Blend) -> dict[str,
 
 
 def urgent_logit(facts: RuleFacts, scores: Scores, blend: Blend) -> float:
-    p = min(max(scores.urgent, _FLOOR), 1 - _FLOOR)
-    return blend.urgent_alpha * math.log(p / (1 - p)) + blend.urgent_danger * facts.danger + blend.urgent_bias
+    return blend.urgent_alpha * scores.urgent_logit + blend.urgent_danger * facts.danger + blend.urgent_bias
 
 
 def decide(facts: RuleFacts, scores: Scores | None, blend: Blend | None, *, context: str = "group",

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from bot.nlu.codes import CATEGORY_LABELS, INTENT_CODES
 
@@ -20,11 +19,12 @@ _DIGITS = str.maketrans("0123456789", "0000000000")
 _SKIP_WORDS = frozenset(" ,.!?;:~…。、()[]【】\"'")
 
 
-def features(norm: str, tokens: Iterable[str], context: str = "group") -> set[str]:
-    """The features of a normalised message: character 2- and 3-grams, jieba words, and where it was said."""
+def features(norm: str, tokens: Iterable[str], context: str = "group", trigrams: bool = True) -> set[str]:
+    """The features of a normalised message: character 2-grams (and 3-grams), jieba words, and where it was said."""
     s = norm.lower().translate(_DIGITS)
     out = {s[i:i + 2] for i in range(len(s) - 1)}
-    out.update(s[i:i + 3] for i in range(len(s) - 2))
+    if trigrams:
+        out.update(s[i:i + 3] for i in range(len(s) - 2))
     out.update("w" + t for t in tokens if t not in _SKIP_WORDS and not t.isspace())
     if len(s) <= 4:
         out.add("len:short")
@@ -33,36 +33,77 @@ def features(norm: str, tokens: Iterable[str], context: str = "group") -> set[st
     return out
 
 
-@dataclass(frozen=True)
 class Scores:
-    """Probabilities over the intents; over the categories and of danger now (read when it is a report)."""
-    intent: dict[str, float]
-    category: dict[str, float]
-    urgent: float = 0.0
+    """The model's log-odds over the intents (raw, as summed); over the categories and of danger now, worked out
+    only when asked (they matter for reports alone). Probabilities by softmax, on demand."""
 
-    def best_intent(self) -> tuple[str, float]:
-        code = max(self.intent, key=self.intent.__getitem__)
-        return code, self.intent[code]
+    def __init__(self, intent_logits: dict[str, float],
+                 report: Callable[[], tuple[dict[str, float], float]]) -> None:
+        self.intent_logits = intent_logits
+        self._report = report
+        self._read: tuple[dict[str, float], float] | None = None
+        self._intent: dict[str, float] | None = None
 
-    def best_category(self) -> tuple[str, float]:
-        code = max(self.category, key=self.category.__getitem__)
-        return code, self.category[code]
+    @property
+    def intent(self) -> dict[str, float]:
+        if self._intent is None:
+            self._intent = dict(zip(self.intent_logits, _softmax(list(self.intent_logits.values()))))
+        return self._intent
+
+    @property
+    def category_logits(self) -> dict[str, float]:
+        if self._read is None:
+            self._read = self._report()
+        return self._read[0]
+
+    @property
+    def category(self) -> dict[str, float]:
+        logits = self.category_logits
+        return dict(zip(logits, _softmax(list(logits.values()))))
+
+    @property
+    def urgent_logit(self) -> float:
+        if self._read is None:
+            self._read = self._report()
+        return self._read[1]
+
+    @property
+    def urgent(self) -> float:
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, self.urgent_logit))))
 
 
 class TextModel:
-    """Two linear classifiers over one feature space: weights are stored sparse, as (class index, weight) pairs."""
+    """Linear classifiers over one feature space, stored sparse: per feature, (class index, weight) pairs for the
+    intents, and apart from them for the categories and urgency (read only for reports)."""
 
     def __init__(self, data: dict) -> None:
         if data.get("format") != FORMAT:
             raise ValueError(f"模型文件格式不对: {data.get('format')!r}")
         self.intents: tuple[str, ...] = tuple(data["intents"])
         self.categories: tuple[str, ...] = tuple(data["categories"])
-        # The last two scores are the urgency head's: calm, urgent.
         if set(self.intents) != set(INTENT_CODES) or set(self.categories) != set(CATEGORY_LABELS):
             raise ValueError("模型文件里的意图或类别与程序不一致")
-        self.bias: tuple[float, ...] = tuple(data["bias"])
-        # feature → flat (index, weight, index, weight …); indexes below len(intents) are intents.
-        self.weights: dict[str, tuple] = {f: tuple(w) for f, w in data["weights"].items()}
+        self.trigrams = bool(data.get("trigrams", True))
+        n = len(self.intents)
+        bias = data["bias"]
+        self.intent_bias: tuple[float, ...] = tuple(bias[:n])
+        # The last two of the rest are the urgency head's: calm, urgent.
+        self.report_bias: tuple[float, ...] = tuple(bias[n:])
+        # Dense per feature (the sums are then C loops over zip), only for features with a weight in the head.
+        m = len(bias) - n
+        self.intent_weights: dict[str, tuple[float, ...]] = {}
+        self.report_weights: dict[str, tuple[float, ...]] = {}
+        for feat, pairs in data["weights"].items():
+            intent, report = [0.0] * n, [0.0] * m
+            for k, w in zip(pairs[::2], pairs[1::2]):
+                if k < n:
+                    intent[k] = w
+                else:
+                    report[k - n] = w
+            if any(intent):
+                self.intent_weights[feat] = tuple(intent)
+            if any(report):
+                self.report_weights[feat] = tuple(report)
         self.meta: dict = data.get("meta", {})
         from bot.nlu.decide import Blend  # decide.py reads Scores from here
 
@@ -73,19 +114,25 @@ class TextModel:
         with open(path or MODEL_FILE, encoding="utf-8") as f:
             return cls(json.load(f))
 
+    def features(self, norm: str, tokens: Iterable[str], context: str = "group") -> set[str]:
+        return features(norm, tokens, context, self.trigrams)
+
     def scores(self, feats: Iterable[str]) -> Scores:
-        totals = list(self.bias)
-        weights = self.weights
-        for feat in feats:
-            pairs = weights.get(feat)
-            if pairs:
-                for k in range(0, len(pairs), 2):
-                    totals[pairs[k]] += pairs[k + 1]
-        n = len(self.intents)
-        m = n + len(self.categories)
-        return Scores(dict(zip(self.intents, _softmax(totals[:n]))),
-                      dict(zip(self.categories, _softmax(totals[n:m]))),
-                      _softmax(totals[m:m + 2])[1])
+        feats = feats if isinstance(feats, (set, frozenset)) else set(feats)
+        intent = _sum(self.intent_bias, self.intent_weights, feats)
+
+        def report() -> tuple[dict[str, float], float]:
+            totals = _sum(self.report_bias, self.report_weights, feats)
+            m = len(self.categories)
+            return dict(zip(self.categories, totals[:m])), totals[m + 1] - totals[m]
+        return Scores(dict(zip(self.intents, intent)), report)
+
+
+def _sum(bias: tuple[float, ...], weights: dict[str, tuple[float, ...]], feats: set[str]) -> list[float]:
+    get = weights.get
+    rows = [row for row in map(get, feats) if row is not None]
+    rows.append(bias)
+    return list(map(sum, zip(*rows)))
 
 
 def _softmax(values: list[float]) -> list[float]:

@@ -9,7 +9,7 @@ from typing import Any
 from bot.nlu.categories import best_category, danger_words, score_categories
 from bot.nlu.codes import CATEGORY_LABELS, INTENT_CODES
 from bot.nlu.deadlines import SHANGHAI, Deadline, find_deadline
-from bot.nlu.decide import RuleFacts, decide
+from bot.nlu.decide import Decision, RuleFacts, decide
 from bot.nlu.intents import Intent, classify, is_notice, shortfall
 from bot.nlu.lexicon import Lexicon, tokenizer
 from bot.nlu.model import features
@@ -64,12 +64,13 @@ ROLES = ("resident", "unit_head", "building_head", "grid_worker", "admin")
 
 
 def parse(text: str, now: datetime, lexicon: Lexicon | None = None, *, context: str = "group",
-          role: str = "resident") -> Parsed:
-    """What a message means, said in a group or a private chat by someone in a role.
+          role: str = "resident", explain: bool = False) -> Parsed:
+    """What a message means, said in a group or a private chat by someone in a role; with explain, the reasons
+    (for `python -m bot parse --explain`).
 
     Pure: never raises on a str, and never looks outside its arguments."""
     try:
-        return _parse(text, now, lexicon or Lexicon.default(), context, role)
+        return _parse(text, now, lexicon or Lexicon.default(), context, role, explain)
     except Exception as exc:  # a rule bug must not take the bot down; say so in --explain
         return Parsed("chitchat", explain=(f"内部错误, 按闲聊处理: {type(exc).__name__}: {exc}",), confidence=0.0)
 
@@ -111,9 +112,11 @@ def read(text: str, now: datetime, lexicon: Lexicon) -> Reading:
                     deadline_marked=bool(deadline and deadline.marked), place_phrase=place.phrase)
     rule_category = best_category(scores)
     operator = next((lexicon.operator_words[h.word] for h in signals.of("category")
-                     if h.word in lexicon.operator_words), None)
-    lowered = norm.lower()
-    can_be_ack = lowered.strip() == "1" or any(w in lowered for w in lexicon.ack_words if w != "1")
+                     if h.word in lexicon.operator_words), None) if lexicon.operator_words else None
+    # A word of acknowledging ("1" only when it is the whole message: "1单元" is not one).
+    ack = lexicon.ack_any.search(norm.lower()) if lexicon.ack_any is not None else None
+    can_be_ack = ack is not None and (ack.group(0) != "1" or norm.strip() == "1" or any(
+        w in norm.lower() for w in lexicon.ack_words if w != "1"))
     facts = RuleFacts(rule.code, rule.rule, operator or rule_category,
                       scores[rule_category][0] if rule_category else 0.0, bool(dangers), could_be_task, can_be_ack,
                       signals.has("chitchat", "greeting"), can_be_completion=not shortfall(norm, lexicon),
@@ -121,34 +124,29 @@ def read(text: str, now: datetime, lexicon: Lexicon) -> Reading:
     return Reading(norm, signals, place, deadline, could_be_task, scores, dangers, rule, facts)
 
 
-def model_features(r: Reading, context: str) -> set[str]:
+def model_features(r: Reading, context: str, trigrams: bool = True) -> set[str]:
     """What the model reads: the text without the phrases that only look like trouble ("手机没电了", an
     operator's ignore phrases), so that words the rules were told to ignore do not speak through the model."""
     ignored = r.signals.of("ignore")
     if not ignored:
-        return features(r.norm, r.signals.tokens, context)
+        return features(r.norm, r.signals.tokens, context, trigrams)
     chars = list(r.norm)
     for hit in ignored:
         chars[hit.start:hit.end] = " " * (hit.end - hit.start)
     text = "".join(chars)
-    return features(text, (t for t in tokenizer().lcut(text, HMM=False)), context)
+    return features(text, (t for t in tokenizer().lcut(text, HMM=False)), context, trigrams)
 
 
-def _parse(text: str, now: datetime, lexicon: Lexicon, context: str, role: str) -> Parsed:
+def _parse(text: str, now: datetime, lexicon: Lexicon, context: str, role: str, explain: bool) -> Parsed:
     if not isinstance(text, str):
         text = str(text)
     raw = text[:MAX_CHARS]
-    mentions = tuple(dict.fromkeys(_MENTION_RE.findall(raw)))
+    mentions = tuple(dict.fromkeys(_MENTION_RE.findall(raw))) if "@" in raw else ()
     r = read(raw, now, lexicon)
-    norm, signals, place, deadline, scores, dangers, rule = (r.norm, r.signals, r.place, r.deadline,
-                                                             r.category_scores, r.dangers, r.rule)
-    explain: list[str] = [f"规范化: {norm}"] if norm != raw else []
-    explain.append(f"规则 {rule.rule} → {rule.code}: " + "; ".join(rule.reasons))
+    signals, place, deadline, dangers, rule = r.signals, r.place, r.deadline, r.dangers, r.rule
     model = lexicon.model
-    model_scores = model.scores(model_features(r, context)) if model is not None else None
+    model_scores = model.scores(model_features(r, context, model.trigrams)) if model is not None else None
     decision = decide(r.facts, model_scores, model.blend if model is not None else None, context=context, role=role)
-    explain += decision.notes
-    explain.append(f"意图 {decision.intent} (把握 {decision.confidence:.2f})")
 
     category = decision.category
     urgent = decision.urgent
@@ -156,26 +154,41 @@ def _parse(text: str, now: datetime, lexicon: Lexicon, context: str, role: str) 
     if category is not None:
         top = [h.word for h in signals.of("category", category)]
         keywords += [w for w in dict.fromkeys(top) if w not in keywords][:3]
-        explain.append(f"类别 {category} {CATEGORY_LABELS[category]} (把握 {decision.category_confidence:.2f}): "
-                       + (", ".join(f"{c}={w:g}" for c, (w, _) in sorted(scores.items(), key=lambda kv: -kv[1][0]))
-                          or "没有类别关键词"))
         if urgent and dangers:
             keywords += [w for w in dangers if w not in keywords]
-            explain.append("紧急: " + "、".join(dangers))
-    if place.phrase:
-        explain.append(f"地点 “{place.phrase}” → 楼栋 {place.building or '-'} 单元 {place.unit or '-'} "
-                       f"户 {place.room or '-'}")
-    when = None
-    if decision.intent == "task" and deadline is not None:
-        when = deadline.when
-        explain.append(f"截止 “{deadline.phrase}” → {when.astimezone(SHANGHAI).strftime('%Y-%m-%d %H:%M')}")
+    when = deadline.when if decision.intent == "task" and deadline is not None else None
     topic = find_topic(signals, lexicon) if decision.intent in ("task", "completion") else None
-    if topic:
-        explain.append(f"主题: {topic}")
-    if mentions:
-        explain.append("提到: " + ", ".join("@" + m for m in mentions))
     assert decision.intent in INTENT_CODES
     # "坏" beside "坏了" says nothing more.
     keywords = [w for w in dict.fromkeys(keywords) if not any(w != o and w in o for o in keywords)]
+    reasons = _reasons(raw, r, decision, when, topic, mentions) if explain else ()
     return Parsed(decision.intent, category, urgent, place.building, place.unit, place.room, when, topic,
-                  tuple(keywords), mentions, tuple(explain), decision.confidence, rule.rule)
+                  tuple(keywords), mentions, reasons, decision.confidence, rule.rule)
+
+
+def _reasons(raw: str, r: Reading, decision: Decision, when: datetime | None, topic: str | None,
+             mentions: tuple[str, ...]) -> tuple[str, ...]:
+    """The --explain lines: how each part of the reading was decided."""
+    out = [f"规范化: {r.norm}"] if r.norm != raw else []
+    out.append(f"规则 {r.rule.rule} → {r.rule.code}: " + "; ".join(r.rule.reasons))
+    out += decision.notes
+    out.append(f"意图 {decision.intent} (把握 {decision.confidence:.2f})")
+    if decision.category is not None:
+        scores = r.category_scores
+        out.append(f"类别 {decision.category} {CATEGORY_LABELS[decision.category]} "
+                   f"(把握 {decision.category_confidence:.2f}): "
+                   + (", ".join(f"{c}={w:g}" for c, (w, _) in sorted(scores.items(), key=lambda kv: -kv[1][0]))
+                      or "没有类别关键词"))
+        if decision.urgent and r.dangers:
+            out.append("紧急: " + "、".join(r.dangers))
+    place = r.place
+    if place.phrase:
+        out.append(f"地点 “{place.phrase}” → 楼栋 {place.building or '-'} 单元 {place.unit or '-'} "
+                   f"户 {place.room or '-'}")
+    if when is not None and r.deadline is not None:
+        out.append(f"截止 “{r.deadline.phrase}” → {when.astimezone(SHANGHAI).strftime('%Y-%m-%d %H:%M')}")
+    if topic:
+        out.append(f"主题: {topic}")
+    if mentions:
+        out.append("提到: " + ", ".join("@" + m for m in mentions))
+    return tuple(out)

@@ -9,7 +9,6 @@ were never tuned on, each scored by a model that did not see it (5-fold, out of 
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,8 @@ INTENT_CLASS_WEIGHT = "balanced"
 MIN_COUNT = 2
 MIN_WEIGHT = 0.02
 SEED = 20261118
+# Character 3-grams beside the 2-grams and words: a little more accurate, and twice the work per message.
+TRIGRAMS = False
 FOLDS = 5
 # How strongly the blend's weights are pulled to their neutral values (each rule's bonus towards the average).
 BLEND_L2 = 0.5
@@ -45,13 +46,13 @@ class Prepared:
     facts: RuleFacts
 
 
-def prepare_examples(examples: Iterable[Example], lexicon: Lexicon) -> list[Prepared]:
+def prepare_examples(examples: Iterable[Example], lexicon: Lexicon, trigrams: bool = True) -> list[Prepared]:
     from bot.nlu.parse import model_features, read
 
     out = []
     for e in examples:
         r = read(e.text, e.now, lexicon)
-        out.append(Prepared(e, frozenset(model_features(r, e.context)), r.facts))
+        out.append(Prepared(e, frozenset(model_features(r, e.context, trigrams)), r.facts))
     return out
 
 
@@ -119,7 +120,9 @@ def _out_of_fold(rows: list[Prepared]) -> list[tuple[Prepared, Scores]]:
     scored = []
     for k in range(FOLDS):
         held = {i for n, i in enumerate(blend_rows) if n % FOLDS == k}
-        model = TextModel(_linear([r for i, r in enumerate(rows) if i not in held]))
+        data = _linear([r for i, r in enumerate(rows) if i not in held])
+        data["trigrams"] = TRIGRAMS
+        model = TextModel(data)
         scored += [(rows[i], model.scores(rows[i].feats)) for i in sorted(held)]
     return scored
 
@@ -131,7 +134,7 @@ def _fit_blend(scored: list[tuple[Prepared, Scores]]) -> Blend:
 
     intents, categories, rules = list(INTENT_CODES), list(CATEGORY_LABELS), list(RULE_NAMES)
     n_i, n_r = len(intents), len(rules)
-    logp = np.array([[math.log(max(s.intent[c], 1e-4)) for c in intents] for _, s in scored])
+    logp = np.array([[s.intent_logits[c] for c in intents] for _, s in scored])
     said = np.array([intents.index(r.facts.intent) for r, _ in scored])
     rule = np.array([rules.index(r.facts.rule) for r, _ in scored])
     private = np.array([r.example.context == "private" for r, _ in scored], dtype=float)
@@ -156,7 +159,7 @@ def _fit_blend(scored: list[tuple[Prepared, Scores]]) -> Blend:
 
     reports = [(r, s) for r, s in scored if r.example.intent == "report" and r.example.category]
     n_c = len(categories)
-    clogp = np.array([[math.log(max(s.category[c], 1e-4)) for c in categories] for _, s in reports])
+    clogp = np.array([[s.category_logits[c] for c in categories] for _, s in reports])
     has_rule = np.array([r.facts.category is not None for r, _ in reports], dtype=float)
     rcat = np.array([categories.index(r.facts.category) if r.facts.category else 0 for r, _ in reports])
     points = np.array([min(r.facts.category_score, MAX_KEYWORD_SCORE) for r, _ in reports])
@@ -170,8 +173,7 @@ def _fit_blend(scored: list[tuple[Prepared, Scores]]) -> Blend:
 
     ct = minimize(nll_category, np.concatenate([[1.0], np.zeros(n_c), [0.0, 0.1]]), method="L-BFGS-B").x
 
-    ulogit = np.array([math.log(max(min(s.urgent, 1 - 1e-4), 1e-4) / (1 - max(min(s.urgent, 1 - 1e-4), 1e-4)))
-                       for _, s in reports])
+    ulogit = np.array([s.urgent_logit for _, s in reports])
     danger = np.array([r.facts.danger for r, _ in reports], dtype=float)
     ulabel = np.array([r.example.urgent for r, _ in reports], dtype=float)
 
@@ -203,8 +205,9 @@ def _nll(z, label) -> float:
 def train(examples: Iterable[Example], lexicon: Lexicon | None = None, meta: dict | None = None) -> dict:
     """The model file's data, from labelled examples; the same examples always give the same file."""
     lexicon = lexicon or Lexicon.default()
-    rows = prepare_examples(examples, lexicon)
+    rows = prepare_examples(examples, lexicon, TRIGRAMS)
     data = _linear(rows)
+    data["trigrams"] = TRIGRAMS
     data["blend"] = _fit_blend(_out_of_fold(rows)).to_json()
     data["meta"].update(meta or {})
     return data
