@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 from bot.nlu.codes import CATEGORY_LABELS, INTENT_CODES
 
@@ -117,8 +117,8 @@ class TextModel:
     def features(self, norm: str, tokens: Iterable[str], context: str = "group") -> set[str]:
         return features(norm, tokens, context, self.trigrams)
 
-    def scores(self, feats: Iterable[str]) -> Scores:
-        feats = feats if isinstance(feats, (set, frozenset)) else set(feats)
+    def scores(self, feats: Collection[str]) -> Scores:
+        """Summed in the order given: training passes the features sorted, so its sums (and file) never vary."""
         intent = _sum(self.intent_bias, self.intent_weights, feats)
 
         def report() -> tuple[dict[str, float], float]:
@@ -128,7 +128,7 @@ class TextModel:
         return Scores(dict(zip(self.intents, intent)), report)
 
 
-def _sum(bias: tuple[float, ...], weights: dict[str, tuple[float, ...]], feats: set[str]) -> list[float]:
+def _sum(bias: tuple[float, ...], weights: dict[str, tuple[float, ...]], feats: Collection[str]) -> list[float]:
     get = weights.get
     rows = [row for row in map(get, feats) if row is not None]
     rows.append(bias)

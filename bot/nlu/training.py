@@ -123,7 +123,7 @@ def _out_of_fold(rows: list[Prepared]) -> list[tuple[Prepared, Scores]]:
         data = _linear([r for i, r in enumerate(rows) if i not in held])
         data["trigrams"] = TRIGRAMS
         model = TextModel(data)
-        scored += [(rows[i], model.scores(rows[i].feats)) for i in sorted(held)]
+        scored += [(rows[i], model.scores(sorted(rows[i].feats))) for i in sorted(held)]
     return scored
 
 
