@@ -1,7 +1,6 @@
 """Ordinary messages: what the bot does with text and media in a grid group and in a private chat."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
@@ -11,7 +10,11 @@ from bot.domain import Person
 from bot.incoming import Incoming
 from bot.menus import menu_keyboard
 from bot.messages import Button, clear_buttons, inline_keyboard, reply_keyboard, text_message
+from bot.assist import Assistant
 from bot.nlu import Lexicon, Parsed, parse
+from bot.nlu.assist import Advice, apply_advice
+from bot.nlu.model import TextModel
+from bot.nlu.phrases import is_thanks, says_fixed
 from bot.places import address_label, parse_address
 from bot.roles import Role
 from bot.tickets.service import TicketDesk
@@ -20,37 +23,47 @@ from storage import Store, Tx
 if TYPE_CHECKING:
     from bot.tasks.service import TaskBoard
 
-# "谢谢", "好的", "好的谢谢 👍": a thank-you needs a short answer, not the whole greeting.
-_THANKS = re.compile(r"^(?:好的?|嗯+|收到|知道了|谢谢(?:你|您)?|多谢|感谢|辛苦了?|[👌👍🙏]+)+[!！。~～,， 👌👍🙏]*$")
-
-
-_FIXED = re.compile(r"(已经|自己|刚)?(好了|通了|修好了|不漏了|解决了|没事了|来电了|来水了)")
-
-
 class Chat:
     def __init__(self, store: Store, desk: TicketDesk, lexicon: Lexicon | None = None,
-                 board: TaskBoard | None = None) -> None:
+                 board: TaskBoard | None = None, assistant: Assistant | None = None) -> None:
         self._store = store
         self._desk = desk
         self._lexicon = lexicon
         self._board = board  # tasks, notices, 收到 and points said in the group
+        self._assistant = assistant  # the optional large model, asked about unsure messages
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._lexicon or Lexicon.default()
+
+    def use_model(self, model: TextModel) -> None:
+        """Read with a retrained model from now on."""
+        self._lexicon = self.lexicon.with_model(model)
 
     def warm_up(self) -> None:
         """Load the segmenter now, so the first message of the day is not the slow one."""
         parse("你好", datetime.now(timezone.utc), self._lexicon)
 
-    def understand(self, text: str, tx: Tx) -> Parsed:
-        return parse(text, tx.now, self._lexicon)
+    def understand(self, text: str, tx: Tx, advice: Advice | None = None) -> Parsed:
+        parsed = parse(text, tx.now, self._lexicon)
+        return apply_advice(parsed, advice) if advice is not None else parsed
+
+    async def _advice(self, msg: Incoming) -> Advice | None:
+        """The large model's reading of an unsure message: asked before the transaction opens (network I/O)."""
+        if self._assistant is None or not msg.text:
+            return None
+        return await self._assistant.consult(msg.text, "private" if msg.is_private else "group", self._lexicon)
 
     # -- groups ----------------------------------------------------------------------------
 
     async def group_message(self, msg: Incoming) -> None:
         """A report becomes a ticket with one short line; everything else gets no answer."""
+        advice = await self._advice(msg)
         async with self._store.tx(msg.update_id) as tx:
             binding = await tx.groups.binding(msg.chat_id)
             if binding is None:
                 return
-            parsed = self.understand(msg.text, tx) if msg.text else None
+            parsed = self.understand(msg.text, tx, advice) if msg.text else None
             if self._board is not None and await self._board.group_message(tx, msg, parsed, binding):
                 return
             if parsed is not None and parsed.intent == "report":
@@ -65,6 +78,7 @@ class Chat:
     # -- private chat ----------------------------------------------------------------------
 
     async def private_message(self, msg: Incoming) -> None:
+        advice = await self._advice(msg)
         async with self._store.tx(msg.update_id) as tx:
             await tx.groups.saw_private(msg.user_id)
             person = await tx.people.by_telegram_id(msg.user_id)
@@ -81,9 +95,10 @@ class Chat:
             if person is None:
                 await self._stranger(tx, msg)
                 return
-            await self._known(tx, msg, person, data if state == "pending_media" else None)
+            await self._known(tx, msg, person, data if state == "pending_media" else None, advice)
 
-    async def _known(self, tx: Tx, msg: Incoming, person: Person, pending_media: dict | None) -> None:
+    async def _known(self, tx: Tx, msg: Incoming, person: Person, pending_media: dict | None,
+                     advice: Advice | None = None) -> None:
         text = msg.text.strip()
         if text == texts.MENU_REPORT:
             await tx.outbox.enqueue(text_message(msg.chat_id, texts.how_to_report()))
@@ -94,7 +109,7 @@ class Chat:
         if text == texts.MENU_CONTACT:
             await self._my_grid_worker(tx, msg, person)
             return
-        parsed = self.understand(text, tx) if text else None
+        parsed = self.understand(text, tx, advice) if text else None
         if parsed is not None and parsed.intent == "report":
             ticket = await self._desk.report(tx, msg, parsed, person, None)
             if ticket and pending_media:
@@ -112,10 +127,10 @@ class Chat:
         if parsed is not None and parsed.intent == "query":
             await self._desk.chase(tx, msg)
             return
-        if _FIXED.search(text) and await self._desk.chase(tx, msg, quiet_if_none=True,
+        if says_fixed(text, self._lexicon) and await self._desk.chase(tx, msg, quiet_if_none=True,
                                                           within=timedelta(days=3)):
             return  # "好了, 已经通了": the owner should know before going out for nothing
-        if _THANKS.match(text):
+        if is_thanks(text, self._lexicon):
             await tx.outbox.enqueue(text_message(msg.chat_id, texts.you_are_welcome()))
             return
         await tx.outbox.enqueue(text_message(msg.chat_id, texts.private_chitchat(person.name),

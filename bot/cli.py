@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="读标准输入的每一行, 输出识别结果 (JSON)")
     parse.add_argument("rest", nargs=argparse.REMAINDER)
 
+    nlu = sub.add_parser("nlu", help="消息理解的模型: train 训练, retrain 用社区的更正重新训练, report 查看")
+    nlu.add_argument("rest", nargs=argparse.REMAINDER)
+
     sandbox = sub.add_parser("sandbox", help="只启动本地的 Telegram 接口模拟器")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -97,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"已备份到 {args.file} ({size / 1024 / 1024:.1f} MB)")
             return 0
+        if command == "nlu":
+            from bot.nlu_cli import main as nlu_main
+
+            return nlu_main(args.rest, config)
         if command == "sandbox":
             from bot.sandbox import serve
 

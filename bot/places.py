@@ -5,9 +5,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import zhconv
-
+from bot.nlu.normalize import normalize, to_simplified
 from bot.nlu.numerals import NUMERAL_CHARS, to_int
+from bot.nlu.places import find_address
 
 # Longest first, so "号楼" is stripped whole rather than leaving "号".
 _BUILDING_SUFFIXES = ("号楼", "号栋", "栋楼", "栋", "幢", "座", "楼", "号")
@@ -31,7 +31,7 @@ def fold(text: str) -> str:
 
     Not for personal names: a name is kept as its owner writes it.
     """
-    return zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn")
+    return to_simplified(unicodedata.normalize("NFKC", text))
 
 
 def _squeeze(text: str) -> str:
@@ -144,10 +144,8 @@ def parse_address(text: str) -> tuple[str, str | None, str | None] | None:
         if building and unit and room:
             return building, unit, room
         return None
-    m = _ADDRESS_MARKED.fullmatch(re.sub(r"\s+", "", s))
-    if not m:
+    # Everything else is read by the same grammar as places in reports.
+    place = find_address(normalize(s))
+    if place is None:
         return None
-    building = normalize_building(m["b"])
-    if building is None:
-        return None
-    return building, normalize_unit(m["u"]) if m["u"] else None, normalize_room(m["r"]) if m["r"] else None
+    return place.building, place.unit, place.room

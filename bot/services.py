@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import time
 
 from bot.accounts import Accounts
+from bot.assist import Assistant, AssistSettings
 from bot.admin import Admin
 from bot.chat import Chat
 from bot.config import Config
 from bot.groups import Groups
 from bot.jobs import JobRunner
+from bot.learning import RETRAIN_JOB, Learner, model_path
 from bot.nlu import Lexicon
 from bot.paging import Pager
 from bot.tasks.digest import DigestSettings
@@ -46,10 +48,12 @@ class Services:
     tally: Tally | None = None
     regular_days: RegularDays | None = None
     pager: Pager | None = None
+    learner: Learner | None = None
 
     @classmethod
     def build(cls, config: Config, store: Store) -> "Services":
-        lexicon = Lexicon.load(config.keywords)
+        retrained = model_path(config)
+        lexicon = Lexicon.load(config.keywords, model=retrained)
         pager = Pager(store)
         desk = TicketDesk(store, config.zone, SlaPolicy.from_config(config.extra.get("sla")),
                           quiet_hours(config), pager)
@@ -64,13 +68,17 @@ class Services:
         jobs.on(TASK_JOB, board.on_job)
         jobs.on(REGULAR_DAYS_JOB, regular.on_job)
         jobs.on(POINTS_JOB, points.on_sweep_job)
+        assistant = Assistant(AssistSettings.from_config(config.extra.get("llm")), store, config.zone)
+        chat = Chat(store, desk, lexicon, board=board, assistant=assistant)
+        learner = Learner(store, retrained, lambda: chat.lexicon, chat.use_model, config.zone)
+        jobs.on(RETRAIN_JOB, learner.on_retrain_job)
         return cls(
             config=config,
             store=store,
             accounts=Accounts(store, desk),
             admin=Admin(store),
             groups=Groups(store, pager),
-            chat=Chat(store, desk, lexicon, board=board),
+            chat=chat,
             tickets=desk,
             jobs=jobs,
             tasks=board,
@@ -79,4 +87,5 @@ class Services:
             tally=tally,
             regular_days=regular,
             pager=pager,
+            learner=learner,
         )

@@ -19,6 +19,7 @@ from storage.inbox import Inbox
 from storage.invites import Invites
 from storage.jobs import Jobs
 from storage.meta import Meta
+from storage.nlu import Nlu
 from storage.notices import Notices
 from storage.outbox import Outbox
 from storage.pages import Pages
@@ -60,6 +61,7 @@ class Tx:
         self.stats = Stats(db)
         self.bulk = Bulk(db)
         self.pages = Pages(db, now)
+        self.nlu = Nlu(db, now)
 
 
 def _migrations() -> list[tuple[int, str]]:

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from bot.nlu.deadlines import SHANGHAI
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.parse import parse
+from bot.nlu.parse import CONTEXTS, ROLES, parse
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,6 +30,9 @@ def _build_parser() -> _Parser:
     parser.add_argument("--now", help="当前时间, ISO 8601 格式, 例如 2026-11-18T09:00:00+08:00; 默认为现在")
     parser.add_argument("--explain", action="store_true", help="附加 explain 字段, 说明判断依据")
     parser.add_argument("--keywords", type=Path, help="运维关键词文件 (TOML), 与内置词表合并")
+    parser.add_argument("--context", choices=CONTEXTS, default="group", help="消息发在哪里: group 群里 (默认), private 私聊")
+    parser.add_argument("--role", choices=ROLES, default="resident", help="谁发的: resident 居民 (默认) 或三长、管理员")
+    parser.add_argument("--model", type=Path, help="用这个模型文件 (默认: 内置模型)")
     return parser
 
 
@@ -57,7 +60,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
               file=sys.stderr)
         return 2
     try:
-        lexicon = Lexicon.load(args.keywords) if args.keywords else Lexicon.default()
+        lexicon = Lexicon.load(args.keywords, model=args.model) if args.keywords or args.model else Lexicon.default()
     except FileNotFoundError:
         print(f"找不到关键词文件: {args.keywords}", file=sys.stderr)
         return 2
@@ -66,7 +69,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
         return 2
     for line in stdin:
         text = line.rstrip("\r\n")
-        parsed = parse(text, now, lexicon)
+        parsed = parse(text, now, lexicon, context=args.context, role=args.role, explain=args.explain)
         record = parsed.to_json()
         if args.explain:
             record["explain"] = list(parsed.explain)

@@ -25,11 +25,11 @@ _DATE = (
     r"|(?<!\d)(?P<nd>\d{1,2})(?:天|日)(?=之内|以内|内)"
     r"|(?<!\d)(?P<nh>\d{1,2}|半)个?(?:小时|钟头)(?=之内|以内|内)"
 )
-_PERIOD = r"(?P<per>上午|早上|早晨|中午|下午|午后|傍晚|晚上|夜里|凌晨|下班|晚)"
+_PERIOD = r"(?P<per>上午|早上|早晨|中午|晌午|下午|午后|傍晚|晚上|夜里|凌晨|下班|晚)"
 _CLOCK = r"(?<!\d)(?P<h>\d{1,2})(?:点|时|:(?=\d))(?:(?P<half>半)|(?P<mi>\d{1,2})分?|(?P<q>一刻))?"
 _EXPR_RE = re.compile(rf"(?:{_DATE})?(?:{_PERIOD})?(?:{_CLOCK})?")
 # Every expression holds one of these; most messages have none and need no scan.
-_TRIGGER_RE = re.compile(r"[0-9今明后周星礼月年午晚早凌傍夜班天号日时头]")
+_TRIGGER_RE = re.compile(r"[0-9今明后周星礼月年午晚早凌傍夜班天号日时头晌]")
 _MARK_AFTER_RE = re.compile(r"\s?(?:前|之前|以前|之内|以内|内|为止)")
 _MARK_BEFORE = ("截止", "截至", "截止到", "截止至", "最迟", "最晚", "不晚于")
 _RANGE_AFTER_RE = re.compile(r"\s?(?:到|至|~|-)\s?(?:\d|上午|下午|晚上|中午)")
@@ -40,7 +40,7 @@ _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 
 _REL_DAYS = {"今天": 0, "今日": 0, "今儿": 0, "当天": 0, "明天": 1, "明日": 1, "明儿": 1, "后天": 2, "大后天": 3}
 _REL_PERIOD = {"今晚": (0, "晚上"), "今夜": (0, "晚上"), "明晚": (1, "晚上"), "今早": (0, "早上"), "明早": (1, "早上")}
 # What a period alone means as a deadline: "明天上午" runs to noon, "下班前" to half past five.
-_PERIOD_END = {"上午": time(12), "早上": time(9), "早晨": time(9), "中午": time(12), "下午": time(18),
+_PERIOD_END = {"上午": time(12), "早上": time(9), "早晨": time(9), "中午": time(12), "晌午": time(12), "下午": time(18),
                "午后": time(18), "傍晚": time(18), "晚上": END_OF_DAY, "夜里": END_OF_DAY, "晚": END_OF_DAY,
                "凌晨": time(6), "下班": time(17, 30)}
 _PM = ("下午", "午后", "傍晚", "晚上", "夜里", "晚")
@@ -143,6 +143,8 @@ def _day(m: re.Match[str], today: date) -> tuple[date | None, time]:
             target += timedelta(days=14)
         elif prefix is None and target < today:
             target += timedelta(days=7)  # a bare 周一 said on a Thursday is next Monday
+        elif target < today and today.weekday() >= 5:
+            target += timedelta(days=7)  # "这周三" said at the weekend means the coming week's
         return target, END_OF_DAY
     if g("wk"):
         sunday = today + timedelta(days=6 - today.weekday())
@@ -201,7 +203,7 @@ def _clock(hour: int, minute: int, period: str | None) -> time | None:
         return None
     if period in _PM and hour < 12:
         hour += 12
-    elif period == "中午" and hour <= 3:
+    elif period in ("中午", "晌午") and hour <= 3:
         hour += 12
     elif period is None and 1 <= hour <= 6:
         hour += 12  # "3点前交" in a work message means the afternoon

@@ -6,13 +6,14 @@ import os
 import re
 import threading
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import jieba
 
 from bot.nlu.codes import CATEGORY_LABELS
+from bot.nlu.model import MODEL_FILE, TextModel
 from bot.nlu.normalize import normalize
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -95,6 +96,21 @@ class Lexicon:
     ignore_any: re.Pattern[str] | None = None
     # Category words only a pattern can hold ("孩子…找不着了"), each with its category and weight.
     category_patterns: tuple[tuple[re.Pattern[str], Role], ...] = ()
+    # The intent rules' own words, patterns and numbers ([rules] in the data), and how far each rule is trusted.
+    rule_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rule_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    rule_limits: dict[str, float] = field(default_factory=dict)
+    rule_trust: dict[str, float] = field(default_factory=dict)
+    # Phrase families defined once ([phrases]): "fixed" (修好了/通了), "thanks" (谢谢/辛苦了).
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fixed_re: re.Pattern[str] | None = None  # "(已经)修好了", any of the fixed family
+    # A reply that is only an ack ("收到👌", "@祝兰红 收到了, 谢谢"), and one that starts with an ack word.
+    bare_ack_re: re.Pattern[str] | None = None
+    ack_first_re: re.Pattern[str] | None = None
+    # The statistical classifier beside the rules (model.py); None reads by the rules alone.
+    model: TextModel | None = None
+    # Category words an operator added (BOT_KEYWORDS): what the operator says about a word is final.
+    operator_words: dict[str, str] = field(default_factory=dict)
 
     def canonical(self, text: str) -> str:
         """Normalised text with colloquial spellings replaced, and a clause-final "不" read as a question."""
@@ -107,13 +123,27 @@ class Lexicon:
         return text
 
     @classmethod
-    def load(cls, extra: Path | None = None) -> Lexicon:
-        """The built-in lexicon, with an operator's keywords file merged on top when given."""
+    def load(cls, extra: Path | None = None, model: Path | None = None) -> Lexicon:
+        """The built-in lexicon, with an operator's keywords file merged on top when given, and the classifier:
+        the retrained one at `model` when that file exists, else the shipped one."""
         data = _read_toml(KEYWORDS_FILE)
+        operator: dict[str, str] = {}
         if extra is not None:
-            _merge(data, _read_toml(Path(extra)), Path(extra))
+            added = _read_toml(Path(extra))
+            for code, lists in added.get("categories", {}).items():
+                for key in _WEIGHTS:
+                    for word in lists.get(key, []) if isinstance(lists, dict) else []:
+                        if isinstance(word, str) and word.strip():
+                            operator[word.strip()] = code
+            _merge(data, added, Path(extra))
+        lexicon = cls._build(data)
+        operator = {lexicon.canonical(normalize(w)).lower(): code for w, code in operator.items()}
+        lexicon = replace(lexicon, model=load_model(model), operator_words=operator)
         # The segmenter (tokenizer()) loads on first use: the bot warms it in a thread at start-up.
-        return cls._build(data)
+        return lexicon
+
+    def with_model(self, model: TextModel | None) -> Lexicon:
+        return replace(self, model=model)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -208,7 +238,33 @@ class Lexicon:
             category_patterns=tuple(category_patterns),
             ignore_any=_any(_compiled_sources(data.get("ignore", {}).get("patterns", []))),
             single_char_words=frozenset(w for w in roles if len(w) == 1),
+            rule_words={k: tuple(normalize(w) if w.strip() else w for w in v)
+                        for k, v in data.get("rules", {}).get("words", {}).items()},
+            rule_patterns={k: _compile([v.replace("{fixed}", _alternation(data.get("phrases", {}).get("fixed", [])))])[0]
+                           for k, v in data.get("rules", {}).get("patterns", {}).items()},
+            phrases={k: _longest_first(v) for k, v in data.get("phrases", {}).items() if isinstance(v, list)},
+            bare_ack_re=re.compile(
+                r"^[@\w\s]{0,12}?[,，\s]*(?:" + _alternation(ack.get("words", [])) + r"|[👌👍🙏✅]+)"
+                r"(?:了|啦|呀|哈|嘞|滴)?[,，。.!！~～\s👌👍🙏✅]*(?:谢谢|辛苦了?|马上办|按时到)?[。.!！~～\s]*$",
+                re.IGNORECASE),
+            ack_first_re=re.compile(r"^(?:@\S+\s*)?(?:" + _alternation(
+                [w for w in ack.get("words", []) if len(w) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in w)]) + ")"),
+            fixed_re=re.compile("(?:已经|自己|刚)?(?:" + _alternation(data.get("phrases", {}).get("fixed", [])) + ")"),
+            rule_limits={k: float(v) for k, v in data.get("rules", {}).get("limits", {}).items()},
+            rule_trust={k: min(1.0, max(0.0, float(v))) for k, v in data.get("rules", {}).get("trust", {}).items()},
         )
+
+
+def load_model(path: Path | None = None) -> TextModel | None:
+    """The retrained classifier at path if it is there and sound, else the shipped one (None if that is missing)."""
+    for candidate in ([Path(path)] if path is not None else []) + [MODEL_FILE]:
+        if not candidate.exists():
+            continue
+        try:
+            return TextModel.load(candidate)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            logging.getLogger(__name__).warning("模型文件 %s 无法读取, 不用它: %s", candidate, exc)
+    return None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -259,6 +315,10 @@ def _compiled_sources(patterns: list[str]) -> list[str]:
 def _any(patterns: list[str]) -> re.Pattern[str] | None:
     """All the patterns as one alternation (they were each checked by _compile), or None when there are none."""
     return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in _longest_first(words)) or "(?!)"
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:

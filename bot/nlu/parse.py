@@ -8,12 +8,14 @@ from typing import Any
 
 from bot.nlu.categories import best_category, danger_words, score_categories
 from bot.nlu.codes import CATEGORY_LABELS, INTENT_CODES
-from bot.nlu.deadlines import SHANGHAI, find_deadline
-from bot.nlu.intents import classify, is_notice
-from bot.nlu.lexicon import Lexicon
+from bot.nlu.deadlines import SHANGHAI, Deadline, find_deadline
+from bot.nlu.decide import Decision, RuleFacts, decide
+from bot.nlu.intents import Intent, classify, is_notice, shortfall
+from bot.nlu.lexicon import Lexicon, tokenizer
+from bot.nlu.model import features
 from bot.nlu.normalize import normalize
-from bot.nlu.places import find_place
-from bot.nlu.signals import scan
+from bot.nlu.places import Place, find_place
+from bot.nlu.signals import Signals, scan
 from bot.nlu.topics import find_topic
 
 # Telegram usernames: 5-32 letters, digits, underscores, not starting with a digit.
@@ -36,6 +38,10 @@ class Parsed:
     keywords: tuple[str, ...] = ()
     mentions: tuple[str, ...] = ()
     explain: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # How sure the reading of the intent is, 0–1 (rules and model together; see decide.py).
+    confidence: float = 1.0
+    # The rule that spoke, for --explain and for learning from corrections.
+    rule: str = field(default="", compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The fields of the CLI's JSON line, in its order."""
@@ -49,67 +55,140 @@ class Parsed:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "topic": self.topic,
             "keywords": list(self.keywords),
+            "confidence": self.confidence,
         }
 
 
-def parse(text: str, now: datetime, lexicon: Lexicon | None = None) -> Parsed:
-    """What a message means. Pure: never raises on a str, and never looks outside its arguments."""
+CONTEXTS = ("group", "private")
+ROLES = ("resident", "unit_head", "building_head", "grid_worker", "admin")
+
+
+def parse(text: str, now: datetime, lexicon: Lexicon | None = None, *, context: str = "group",
+          role: str = "resident", explain: bool = False) -> Parsed:
+    """What a message means, said in a group or a private chat by someone in a role; with explain, the reasons
+    (for `python -m bot parse --explain`).
+
+    Pure: never raises on a str, and never looks outside its arguments."""
     try:
-        return _parse(text, now, lexicon or Lexicon.default())
+        return _parse(text, now, lexicon or Lexicon.default(), context, role, explain)
     except Exception as exc:  # a rule bug must not take the bot down; say so in --explain
-        return Parsed("chitchat", explain=(f"内部错误, 按闲聊处理: {type(exc).__name__}: {exc}",))
+        return Parsed("chitchat", explain=(f"内部错误, 按闲聊处理: {type(exc).__name__}: {exc}",), confidence=0.0)
 
 
-def _parse(text: str, now: datetime, lexicon: Lexicon) -> Parsed:
-    if not isinstance(text, str):
-        text = str(text)
-    raw = text[:MAX_CHARS]
-    mentions = tuple(dict.fromkeys(_MENTION_RE.findall(raw)))
-    stripped = _URL_RE.sub(" ", _MENTION_RE.sub(" ", raw))
-    norm = lexicon.canonical(normalize(stripped))
-    explain: list[str] = [f"规范化: {norm}"] if norm != raw else []
+def prepare(text: str, lexicon: Lexicon) -> str:
+    """The text as every reader sees it: without @mentions and links, normalised, colloquial spellings replaced."""
+    stripped = _URL_RE.sub(" ", _MENTION_RE.sub(" ", text[:MAX_CHARS]))
+    return lexicon.canonical(normalize(stripped))
 
+
+@dataclass(frozen=True)
+class Reading:
+    """What the rules make of a message, before the model has its say."""
+    norm: str
+    signals: Signals
+    place: Place
+    deadline: Deadline | None
+    could_be_task: bool
+    category_scores: dict[str, tuple[float, int]]
+    dangers: list[str]
+    rule: Intent
+    facts: RuleFacts
+
+
+def read(text: str, now: datetime, lexicon: Lexicon) -> Reading:
+    """The rules' reading of a message: normalised text, words found, place, deadline, danger words, intent rule."""
+    norm = prepare(text, lexicon)
     signals = scan(norm, lexicon)
     place = find_place(norm)
-    notice = is_notice(signals)
+    notice = is_notice(signals, lexicon)
     # Without a word of handing out work a message cannot score as a task, and only tasks have deadlines.
     could_be_task = signals.has("task") or any(p.search(norm) for p in lexicon.task_patterns)
     deadline = find_deadline(norm, now, notice) if could_be_task else None
     scores = score_categories(signals)
     dangers = danger_words(signals, lexicon.urgent_patterns, lexicon.urgent_any)
-    intent = classify(signals, lexicon, category_score=max((w for w, _ in scores.values()), default=0.0), dangers=dangers,
-                      notice=notice, deadline_found=deadline is not None,
-                      deadline_marked=bool(deadline and deadline.marked), place_phrase=place.phrase)
-    explain.append(f"意图 {intent.code}: " + "; ".join(intent.reasons))
+    category_score = max((w for w, _ in scores.values()), default=0.0)
+    rule = classify(signals, lexicon, category_score=category_score, dangers=dangers,
+                    notice=notice, deadline_found=deadline is not None,
+                    deadline_marked=bool(deadline and deadline.marked), place_phrase=place.phrase)
+    rule_category = best_category(scores)
+    operator = next((lexicon.operator_words[h.word] for h in signals.of("category")
+                     if h.word in lexicon.operator_words), None) if lexicon.operator_words else None
+    # A word of acknowledging ("1" only when it is the whole message: "1单元" is not one).
+    ack = lexicon.ack_any.search(norm.lower()) if lexicon.ack_any is not None else None
+    can_be_ack = ack is not None and (ack.group(0) != "1" or norm.strip() == "1" or any(
+        w in norm.lower() for w in lexicon.ack_words if w != "1"))
+    facts = RuleFacts(rule.code, rule.rule, operator or rule_category,
+                      scores[rule_category][0] if rule_category else 0.0, bool(dangers), could_be_task, can_be_ack,
+                      signals.has("chitchat", "greeting"), can_be_completion=not shortfall(norm, lexicon),
+                      operator_category=operator)
+    return Reading(norm, signals, place, deadline, could_be_task, scores, dangers, rule, facts)
 
-    category = None
-    urgent = False
-    keywords = list(intent.keywords)
-    if intent.code == "report":
-        category = best_category(scores) or "other"
+
+def model_features(r: Reading, context: str, trigrams: bool = True) -> set[str]:
+    """What the model reads: the text without the phrases that only look like trouble ("手机没电了", an
+    operator's ignore phrases), so that words the rules were told to ignore do not speak through the model."""
+    ignored = r.signals.of("ignore")
+    if not ignored:
+        return features(r.norm, r.signals.tokens, context, trigrams)
+    chars = list(r.norm)
+    for hit in ignored:
+        chars[hit.start:hit.end] = " " * (hit.end - hit.start)
+    text = "".join(chars)
+    return features(text, (t for t in tokenizer().lcut(text, HMM=False)), context, trigrams)
+
+
+def _parse(text: str, now: datetime, lexicon: Lexicon, context: str, role: str, explain: bool) -> Parsed:
+    if not isinstance(text, str):
+        text = str(text)
+    raw = text[:MAX_CHARS]
+    mentions = tuple(dict.fromkeys(_MENTION_RE.findall(raw))) if "@" in raw else ()
+    r = read(raw, now, lexicon)
+    signals, place, deadline, dangers, rule = r.signals, r.place, r.deadline, r.dangers, r.rule
+    model = lexicon.model
+    model_scores = model.scores(model_features(r, context, model.trigrams)) if model is not None else None
+    decision = decide(r.facts, model_scores, model.blend if model is not None else None, context=context, role=role)
+
+    category = decision.category
+    urgent = decision.urgent
+    keywords = list(rule.keywords) if decision.intent == rule.code else []
+    if category is not None:
         top = [h.word for h in signals.of("category", category)]
         keywords += [w for w in dict.fromkeys(top) if w not in keywords][:3]
-        explain.append(f"类别 {category} {CATEGORY_LABELS[category]}: "
-                       + (", ".join(f"{c}={w:g}" for c, (w, _) in sorted(scores.items(), key=lambda kv: -kv[1][0]))
-                          or "没有类别关键词"))
-        urgent = bool(dangers)
-        if urgent:
+        if urgent and dangers:
             keywords += [w for w in dangers if w not in keywords]
-            explain.append("紧急: " + "、".join(dangers))
-    if place.phrase:
-        explain.append(f"地点 “{place.phrase}” → 楼栋 {place.building or '-'} 单元 {place.unit or '-'} "
-                       f"户 {place.room or '-'}")
-    when = None
-    if intent.code == "task" and deadline is not None:
-        when = deadline.when
-        explain.append(f"截止 “{deadline.phrase}” → {when.astimezone(SHANGHAI).strftime('%Y-%m-%d %H:%M')}")
-    topic = find_topic(signals, lexicon) if intent.code in ("task", "completion") else None
-    if topic:
-        explain.append(f"主题: {topic}")
-    if mentions:
-        explain.append("提到: " + ", ".join("@" + m for m in mentions))
-    assert intent.code in INTENT_CODES
+    when = deadline.when if decision.intent == "task" and deadline is not None else None
+    topic = find_topic(signals, lexicon) if decision.intent in ("task", "completion") else None
+    assert decision.intent in INTENT_CODES
     # "坏" beside "坏了" says nothing more.
     keywords = [w for w in dict.fromkeys(keywords) if not any(w != o and w in o for o in keywords)]
-    return Parsed(intent.code, category, urgent, place.building, place.unit, place.room, when, topic,
-                  tuple(keywords), mentions, tuple(explain))
+    reasons = _reasons(raw, r, decision, when, topic, mentions) if explain else ()
+    return Parsed(decision.intent, category, urgent, place.building, place.unit, place.room, when, topic,
+                  tuple(keywords), mentions, reasons, decision.confidence, rule.rule)
+
+
+def _reasons(raw: str, r: Reading, decision: Decision, when: datetime | None, topic: str | None,
+             mentions: tuple[str, ...]) -> tuple[str, ...]:
+    """The --explain lines: how each part of the reading was decided."""
+    out = [f"规范化: {r.norm}"] if r.norm != raw else []
+    out.append(f"规则 {r.rule.rule} → {r.rule.code}: " + "; ".join(r.rule.reasons))
+    out += decision.notes
+    out.append(f"意图 {decision.intent} (把握 {decision.confidence:.2f})")
+    if decision.category is not None:
+        scores = r.category_scores
+        out.append(f"类别 {decision.category} {CATEGORY_LABELS[decision.category]} "
+                   f"(把握 {decision.category_confidence:.2f}): "
+                   + (", ".join(f"{c}={w:g}" for c, (w, _) in sorted(scores.items(), key=lambda kv: -kv[1][0]))
+                      or "没有类别关键词"))
+        if decision.urgent and r.dangers:
+            out.append("紧急: " + "、".join(r.dangers))
+    place = r.place
+    if place.phrase:
+        out.append(f"地点 “{place.phrase}” → 楼栋 {place.building or '-'} 单元 {place.unit or '-'} "
+                   f"户 {place.room or '-'}")
+    if when is not None and r.deadline is not None:
+        out.append(f"截止 “{r.deadline.phrase}” → {when.astimezone(SHANGHAI).strftime('%Y-%m-%d %H:%M')}")
+    if topic:
+        out.append(f"主题: {topic}")
+    if mentions:
+        out.append("提到: " + ", ".join("@" + m for m in mentions))
+    return tuple(out)

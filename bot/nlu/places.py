@@ -10,7 +10,7 @@ _NOT_DIGIT_BEFORE = r"(?<![0-9#@_a-zA-Z])(?<![0-9][.:/-])"
 _B = r"[0-9]{1,3}"
 _FULL_RE = re.compile(rf"{_NOT_DIGIT_BEFORE}({_B})\s?[-#]\s?([0-9]{{1,2}})\s?-\s?([0-9]{{3,4}})(?![0-9]|-[0-9])")
 _BUILDING_RE = re.compile(
-    rf"{_NOT_DIGIT_BEFORE}{_COUNTING}(?:({_B})|(?<![a-zA-Z])([a-zA-Z]))\s?(号楼|楼栋|栋|幢|座|号院|#楼?)"
+    rf"{_NOT_DIGIT_BEFORE}{_COUNTING}(?:({_B})|(?<![a-zA-Z])([a-zA-Z][0-9]{{0,3}}))\s?(号楼|楼栋|栋|幢|座|号院|#楼?)"
     rf"|{_NOT_DIGIT_BEFORE}{_COUNTING}({_B})\s?(?:楼|号)(?=\s?[0-9]{{1,2}}\s?单元)"
 )
 _UNIT_RE = re.compile(rf"{_NOT_DIGIT_BEFORE}{_COUNTING}([0-9]{{1,2}})\s?(?:单元|门洞)")
@@ -26,6 +26,8 @@ _SERVICE_NUMBERS = frozenset({"110", "119", "120", "122", "114", "12345", "12315
 
 # Every place above holds a digit, or a letter before a building word ("B座"); most chat holds neither.
 _MAY_HOLD_PLACE_RE = re.compile(r"[0-9]|[a-zA-Z]\s?(?:号楼|楼栋|栋|幢|座|号院|#)")
+# What may stand around an address written alone ("第5栋第2单元301室"), and nothing else.
+_ADDRESS_FILLER_RE = re.compile(r"[第室号户家的\s,.!。]")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,16 @@ def find_place(text: str) -> Place:
     if room is not None and phrase is None:
         phrase = room
     return Place(building, unit, room, phrase)
+
+
+def find_address(text: str) -> Place | None:
+    """The place when normalised text is an address and nothing more ("3号院2单元301", "5栋", "A座3单元1202");
+    None when it names no building or says something besides ("5栋2单元301漏水了")."""
+    place = find_place(text)
+    if place.building is None or place.phrase is None:
+        return None
+    rest = _ADDRESS_FILLER_RE.sub("", text.replace(place.phrase, "", 1))
+    return place if not rest else None
 
 
 def _loose_room(text: str, taken: list[tuple[int, int]]) -> str | None:

@@ -5,11 +5,10 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
-import zhconv
-
 from bot.nlu.deadlines import find_deadline
-from bot.nlu.intents import SHORTFALL_RE
-from bot.nlu.normalize import normalize
+from bot.nlu.intents import shortfall
+from bot.nlu.lexicon import Lexicon
+from bot.nlu.normalize import normalize, to_simplified
 from bot.nlu.numerals import NUMERAL_CHARS
 from bot.nlu.parse import Parsed
 
@@ -19,22 +18,14 @@ _LEAD_RE = re.compile(r"^[\s,，]*(?:之前|以前|前)?[\s,，]*(?:把|将)?")
 _TAIL_RE = re.compile(r"[\s,，。.!！:：;；、]+$")
 
 
-_BARE_ACK = re.compile(
-    r"^[@\w\s]{0,12}?[,，\s]*(?:收到|已阅|已收到|知道了|明白|好的?|了解|ok|OK|Ok|1|[👌👍🙏✅]+)"
-    r"(?:了|啦|呀|哈|嘞|滴)?[,，。.!！~～\s👌👍🙏✅]*(?:谢谢|辛苦了?|马上办|按时到)?[。.!！~～\s]*$"
-)
-
-
-_ACK_FIRST = re.compile(r"^(?:@\S+\s*)?(?:收到|已阅|已收到|知道了|明白|好的)")
-
-
-def is_bare_ack(text: str) -> bool:
+def is_bare_ack(text: str, lexicon: Lexicon | None = None) -> bool:
     """"收到", "收到👌", "@祝兰红 收到了", "收到, 下午就去办": an acknowledgement, not a message
-    that only happens to contain 收到 ("问卷收到了, 下午交")."""
+    that only happens to contain 收到 ("问卷收到了, 下午交"). The ack words are the lexicon's ([intents.ack])."""
+    lexicon = lexicon or Lexicon.default()
     text = (text or "").strip()
-    if _ACK_FIRST.match(text) and len(text) <= 16:
+    if lexicon.ack_first_re is not None and lexicon.ack_first_re.match(text) and len(text) <= 16:
         return True
-    return bool(_BARE_ACK.match(text))
+    return lexicon.bare_ack_re is not None and bool(lexicon.bare_ack_re.match(text))
 
 
 def is_notice_text(text: str) -> bool:
@@ -72,7 +63,7 @@ _MARK_BEFORE_RE = re.compile(r"(?:截止到|截止至|截至到|截止|截至|�
 def _plain(text: str) -> str:
     """Simplified and half-width, numerals as written."""
     s = unicodedata.normalize("NFKC", text)
-    return s if s.isascii() else zhconv.convert(s, "zh-hans")
+    return s if s.isascii() else to_simplified(s)
 
 
 def _whole_topic(topic: str, text: str) -> bool:
@@ -165,7 +156,7 @@ def sounds_done(text: str, parsed: Parsed) -> bool:
         return False
     # "我们单元还没弄好了", "还差2户就齐了": not done yet.
     before = text.strip()[max(0, done.start() - 3):done.start()]
-    if any(n in before for n in ("没", "未")) or SHORTFALL_RE.search(normalize(text)):
+    if any(n in before for n in ("没", "未")) or shortfall(normalize(text)):
         return False
     return bool(parsed.unit or parsed.building or _OURS.search(text))
 

@@ -103,7 +103,7 @@ async def test_a_long_follow_up_from_the_reporter_reaches_the_owner(pg):
     await pg.say("宋玉兰", "/start")
     await pg.share_phone("宋玉兰")
     await pg.say("宋玉兰", "厨房水管漏水了, 地上全是水")
-    words = "怎么还没人来啊, " + "水越来越多了, 地上全是水, " * 350
+    words = "怎么还没人来啊, " + "我从早上等到现在, 一直没人来看, " * 350
     replies = await pg.say("宋玉兰", words)
     assert "已把您的话转给负责人祝兰红" in replies[-1].text
     note = pg.inbox("祝兰红")[-1].text

@@ -10,7 +10,7 @@ import pytest
 from bot.nlu.cli import main
 
 NOW = "2026-11-18T09:00:00+08:00"
-FIELDS = ["intent", "category", "urgent", "building", "unit", "room", "deadline", "topic", "keywords"]
+FIELDS = ["intent", "category", "urgent", "building", "unit", "room", "deadline", "topic", "keywords", "confidence"]
 
 
 def run(argv: list[str], text: str) -> tuple[int, list[dict]]:

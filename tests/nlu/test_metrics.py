@@ -22,12 +22,13 @@ import pytest
 
 from bot.nlu import CATEGORY_LABELS, INTENT_CODES, parse
 
-HERE = Path(__file__).parent
+from bot.nlu.examples import EXAMPLES_DIR
+
 SETS = {
-    "corpus": HERE / "corpus.jsonl",
-    "holdout": HERE / "holdout.jsonl",
-    "fresh": HERE / "fresh.jsonl",
-    "review": HERE / "review.jsonl",
+    "corpus": EXAMPLES_DIR / "corpus.jsonl",
+    "holdout": EXAMPLES_DIR / "holdout.jsonl",
+    "fresh": EXAMPLES_DIR / "fresh.jsonl",
+    "review": EXAMPLES_DIR / "review.jsonl",
 }
 # The sets that must use every intent and every category (the review set is about the failures it names).
 FULL_COVERAGE = ("corpus", "holdout", "fresh")
