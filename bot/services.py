@@ -8,6 +8,8 @@ from bot.accounts import Accounts
 from bot.admin import Admin
 from bot.chat import Chat
 from bot.config import Config
+from bot.elders.rules import ElderRules
+from bot.elders.service import VISIT_JOB, ElderWing
 from bot.groups import Groups
 from bot.jobs import JobRunner
 from bot.nlu import Lexicon
@@ -44,6 +46,7 @@ class Services:
     points: PointsBook | None = None
     tally: Tally | None = None
     regular_days: RegularDays | None = None
+    elders: ElderWing | None = None
 
     @classmethod
     def build(cls, config: Config, store: Store) -> "Services":
@@ -62,13 +65,16 @@ class Services:
         jobs.on(DIGEST_JOB, tally.on_digest_job)
         jobs.on(REGULAR_DAYS_JOB, regular.on_job)
         jobs.on(POINTS_JOB, points.on_sweep_job)
+        elders = ElderWing(store, config.zone, ElderRules.from_config(config.extra.get("elders")), desk,
+                           quiet_hours(config), lexicon)
+        jobs.on(VISIT_JOB, elders.reminders.on_job)
         return cls(
             config=config,
             store=store,
             accounts=Accounts(store, desk),
             admin=Admin(store),
             groups=Groups(store),
-            chat=Chat(store, desk, lexicon, board=board),
+            chat=Chat(store, desk, lexicon, board=board, elders=elders),
             tickets=desk,
             jobs=jobs,
             tasks=board,
@@ -76,4 +82,5 @@ class Services:
             points=points,
             tally=tally,
             regular_days=regular,
+            elders=elders,
         )

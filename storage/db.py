@@ -13,6 +13,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.chat_states import ChatStates
+from storage.elders import Elders
 from storage.groups import Groups
 from storage.inbox import Inbox
 from storage.invites import Invites
@@ -56,6 +57,7 @@ class Tx:
         self.notices = Notices(db, now)
         self.points = Points(db, now)
         self.stats = Stats(db)
+        self.elders = Elders(db, now)
 
 
 def _migrations() -> list[tuple[int, str]]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.elders import tally as elder_tally
 from bot.nlu import CATEGORY_LABELS
 from bot.places import address_label
 from bot.tasks.model import AUDIENCE_LABELS, TASK_STATUS_LABELS
@@ -14,7 +15,7 @@ from bot.tasks.stats import RATING_LABELS, rating_code
 from bot.tickets.model import STATUS_LABELS
 from bot.tickets.render import EVENT_LABELS
 
-SHEETS = ("诉求", "诉求记录", "任务", "任务完成", "通知", "通知回执")
+SHEETS = ("诉求", "诉求记录", "任务", "任务完成", "通知", "通知回执", *elder_tally.SHEETS)
 HOW_LABELS = {"words": "群里说", "reply": "回复卡片", "button": "按钮", "staff": "网格员确认"}
 _TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
@@ -31,6 +32,9 @@ class ExportData:
     task_completions: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
     notice_acks: list[dict[str, Any]] = field(default_factory=list)
+    elders: list[dict[str, Any]] = field(default_factory=list)
+    elder_visits: list[dict[str, Any]] = field(default_factory=list)
+    at: datetime | None = None  # when it was read: an elder past due by then is 逾期
 
     @property
     def counts(self) -> dict[str, int]:
@@ -41,6 +45,7 @@ async def read_export(tx, community_id: int | None, grid_id: int | None, start: 
                       title: str) -> ExportData:
     s = tx.stats
     args = (community_id, grid_id, start, end)
+    elders, elder_visits = await elder_tally.read_sheets(tx, *args)
     return ExportData(
         title=title,
         tickets=await s.tickets(*args),
@@ -50,6 +55,9 @@ async def read_export(tx, community_id: int | None, grid_id: int | None, start: 
         task_completions=await s.task_completions(*args),
         notices=await s.notices(*args),
         notice_acks=await s.notice_acks(*args),
+        elders=elders,
+        elder_visits=elder_visits,
+        at=tx.now,
     )
 
 
@@ -103,6 +111,7 @@ def build_workbook(data: ExportData, zone: ZoneInfo) -> bytes:
         ["通知编号", "时间", "姓名", "方式", "名单内"],
         [[a["notice_id"], when(a["at"]), a["name"], {"button": "按钮", "reply": "回复"}.get(a["how"], a["how"]),
           "是" if a["expected"] else "否"] for a in data.notice_acks])
+    sheets.update(elder_tally.build_sheets(data.elders, data.elder_visits, data.at or datetime.now(zone), when))
 
     book = Workbook()
     book.remove(book.active)

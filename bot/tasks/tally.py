@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import Grid, Person
+from bot.elders.tally import visit_lines
 from bot.incoming import Incoming
 from bot.messages import document_message, photo_message, text_message
 from bot.nlu import CATEGORY_LABELS
@@ -150,7 +151,8 @@ class Tally:
         rows = await tx.stats.tickets(scope.community_id, scope.grid_id, start, end)
         numbers = ticket_numbers(rows, tx.now, self._sla)
         targets = await tx.stats.task_targets(scope.community_id, scope.grid_id, start, end)
-        return ticket_lines(numbers) + task_lines(targets)
+        visits = await visit_lines(tx, scope.community_id, scope.grid_id, start, end)
+        return ticket_lines(numbers) + task_lines(targets) + visits
 
     # -- /export ---------------------------------------------------------------------------
 
@@ -217,7 +219,8 @@ class Tally:
         places = place_rates(targets)
         low = [r for r in places if r.done < r.expected]
         points = await tx.points.ranking(grid.community_id, start, end)
-        text = digest_text(grid.name, words, numbers, task_totals(targets), low, points)
+        visits = await visit_lines(tx, grid.community_id, grid.id, start, end)
+        text = digest_text(grid.name, words, numbers, task_totals(targets), low, points, visits)
         try:
             png = chart.render_chart(digits, chart.ticket_bars(numbers.by_category), chart.unit_bars(places))
         except Exception:  # a picture is a bonus: the words still go out

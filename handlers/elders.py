@@ -1,0 +1,24 @@
+"""Elders: /visit, /elders and their buttons; the finder's shared phone number."""
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from handlers.convert import incoming, services
+
+
+async def visit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).elders.care.visit_command(incoming(update))
+
+
+async def elders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).elders.care.elders_command(incoming(update), " ".join(context.args or []))
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query.message is None:
+        await query.answer("这个按钮已经失效了。", show_alert=True)
+        return
+    answer = await services(context).elders.press(update.update_id, incoming(update), query.data or "")
+    await query.answer(answer.text, show_alert=answer.alert)
