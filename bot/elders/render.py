@@ -136,7 +136,7 @@ def family_told(elder: Elder, visitor: str, what: str, at: datetime, zone: ZoneI
              f"{when(at, zone, now)} {e(visitor)}去看望{e(elder.name)}: {e(what)}。"]
     if worker is not None:
         phone = f" ({e(worker.phone)})" if worker.phone else ""
-        lines.append(f"网格员{e(worker.name)}{phone}已经在处理, 请您也尽快和老人联系。")
+        lines.append(f"网格员{e(worker.name)}{phone} 已经在处理, 请您也尽快和老人联系。")
     else:
         lines.append("社区已经在处理, 请您也尽快和老人联系。")
     return "\n".join(lines)

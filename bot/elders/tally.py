@@ -65,7 +65,7 @@ def build_sheets(elders: list[dict[str, Any]], visits: list[dict[str, Any]], now
     visit_rows = []
     for v in visits:
         if v["due_at"] is None:
-            timely = "当天又去"
+            timely = "额外"  # the next visit was due when it already was: it ended no wait
         else:
             timely = "按时" if v["at"] <= v["due_at"] else "逾期"
         visit_rows.append([

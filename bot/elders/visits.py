@@ -184,15 +184,13 @@ class ElderCare:
 
     async def log(self, tx: Tx, elder: Elder, person: Person | None, outcome: str, how: str,
                   said: str | None, visitor_name: str | None = None) -> int:
-        """Record a visit; it ends the current wait and starts the next (an extra visit the same day
-        changes nothing). Returns the visit's id."""
+        """Record a visit; it ends the current wait and starts the next. A visit that would leave the
+        next one due when it already is (a second visit the same day) ends nothing. Returns its id."""
         concern = outcome == "concern"
         due = self.rules.next_due(elder.risk, tx.now, self._zone, concern)
         name = visitor_name or (person.name if person else "有人")
         person_id = person.id if person else None
-        extra = (not concern and due == elder.next_due_at and elder.last_visit_at is not None
-                 and elder.last_visit_at >= elder.cycle_start_at)
-        if extra:
+        if not concern and due == elder.next_due_at:
             visit_id = await tx.elders.add_visit(elder, person_id, name, outcome, how, said, None)
             await tx.elders.saw(elder.id, tx.now)
         else:

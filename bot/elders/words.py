@@ -55,6 +55,21 @@ def worry(text: str) -> str | None:
     return None
 
 
+# Characters that come before 奶奶/大爷 without being anyone's surname: "看了奶奶", "她家大爷".
+_NOT_A_SURNAME = frozenset("了的个位看望家去给和跟陪帮老小这那我你他她们户号说是在把被让叫找到问见看跟")
+_GENERIC = frozenset({"老人", "老人家"})
+
+
+def calls_by_name(text: str) -> bool:
+    """Whether the message calls someone by a surname (王奶奶, 老王): then it is about that person,
+    and a room number in it does not name whoever else lives there."""
+    s = fold(text)
+    for m in re.finditer(rf"([\u4e00-\u9fff])({_HONORIFIC_RE})", s):
+        if m.group(2) not in _GENERIC and m.group(1) not in _NOT_A_SURNAME:
+            return True
+    return re.search(r"老[\u4e00-\u9fff](?![\u4e00-\u9fff]{2})", s) is not None and "老人" not in s
+
+
 def names_someone(text: str) -> bool:
     """Whether a message calls someone the way elders are called (王奶奶, 老王), before any lookup."""
     return re.search(rf"[\u4e00-\u9fff](?:{_HONORIFIC_RE})|老[\u4e00-\u9fff]", fold(text)) is not None
@@ -108,7 +123,7 @@ def find_mentions(text: str, candidates: list[Elder], building: str | None = Non
         for strength, start, end in _name_spans(s, elder):
             hits.append((strength, start, end, elder))
     if not hits:
-        if room is None:
+        if room is None or calls_by_name(text):
             return []
         at_room = [e for e in candidates if e.room == room and _fits(e, building, unit, room)]
         if not at_room:

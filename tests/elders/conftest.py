@@ -50,3 +50,36 @@ async def later(pg: Playground, **delta) -> None:
     pg.clock.advance(**delta)
     await pg.services.jobs.run_due()
     await pg.settle()
+
+
+async def import_with(pg: Playground, tmp_path: Path, *lines: str) -> None:
+    """The example registry plus some rows (CSV lines in its column order)."""
+    sheet = tmp_path / "老人.csv"
+    sheet.write_text(EXAMPLE.read_text(encoding="utf-8-sig").rstrip("\n") + "\n" + "\n".join(lines) + "\n",
+                     encoding="utf-8")
+    (tmp_path / "elder-photos").mkdir(exist_ok=True)
+    (tmp_path / "elder-photos" / "wang-xiulan.jpg").write_bytes(
+        (DEPLOY / "elder-photos" / "wang-xiulan.jpg").read_bytes())
+    await import_elders(pg, sheet)
+
+
+async def deep_links(pg: Playground, family: bool = False) -> dict[str, str]:
+    from bot.elders.cli import code_links
+
+    return {name: link for _, name, link in await code_links(pg.services.store, "sanzhang_bot", family)}
+
+
+async def link_family(pg: Playground, elder_name: str, who: str) -> None:
+    """`who` (a newcomer) opens the family link the community gave them."""
+    user = pg.newcomer(who)
+    pg.fake.open_link(user, (await deep_links(pg, family=True))[elder_name])
+    await pg.settle()
+    assert "已绑定为" in pg.inbox(who)[-1].text
+
+
+def texts_in(pg: Playground, chat) -> list[str]:
+    return [(m.text or m.caption or "") for m in pg.fake.sent(chat)]
+
+
+def ticket_cards(pg: Playground, name: str) -> list:
+    return [m for m in pg.inbox(name) if m.text and "报告人" in m.text]
