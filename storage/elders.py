@@ -315,10 +315,10 @@ class Elders:
             "e.community_id = ? AND (? IS NULL OR e.grid_id = ?) AND e.active = 1 AND e.next_due_at <= ?",
             (community_id, grid_id, grid_id, to_db(self._now)), self._DUE_ORDER, limit)
 
-    async def count_overdue(self, community_id: int, grid_id: int | None) -> int:
-        cur = await self._db.execute(
-            "SELECT COUNT(*) FROM elders WHERE community_id = ? AND (? IS NULL OR grid_id = ?) AND active = 1"
-            " AND next_due_at <= ?", (community_id, grid_id, grid_id, to_db(self._now)))
+    async def count_overdue_in(self, community_id: int, grid_ids: frozenset[int] | None) -> int:
+        where, args = self._scope(community_id, grid_ids, None)
+        cur = await self._db.execute(f"SELECT COUNT(*) FROM elders e WHERE {where} AND e.next_due_at <= ?",
+                                     (*args, to_db(self._now)))
         return (await cur.fetchone())[0]
 
     async def sheet_rows(self, community_id: int | None, grid_id: int | None) -> list[dict[str, Any]]:

@@ -189,7 +189,7 @@ def elders_list(title: str, elders: list[Elder], lasts: dict[int, Visit], offset
 
 
 def elder_detail(elder: Elder, keepers: list[Person], family_linked: int, last: Visit | None, rules: ElderRules,
-                 zone: ZoneInfo, now: datetime, has_code: bool) -> str:
+                 zone: ZoneInfo, now: datetime) -> str:
     lines = [f"<b>{e(elder.name)}</b> · {e(elder.address)}" + (f" · {e(elder.grid)}" if elder.grid else "")]
     category = "、".join(elder.categories) or "未填"
     lines.append(f"类别: {category} · 风险: {elder.risk_label} ({how_often(elder, rules)})")
@@ -201,7 +201,6 @@ def elder_detail(elder: Elder, keepers: list[Person], family_linked: int, last: 
         lines.append(f"健康备注: {e(elder.health_note)}")
     lines.append(last_seen(elder, last, zone, now))
     lines.append(f"下次探访: {due(elder, zone, now)}")
-    lines.append("防走失码: " + ("已生成" if has_code else "还没有生成"))
     return "\n".join(lines)
 
 

@@ -243,21 +243,22 @@ class ElderCare:
 
     # -- /visit and /elders ----------------------------------------------------------------------
 
-    async def _my_elders(self, tx: Tx, person: Person, page: int, size: int, by_place: bool = False
+    async def _my_elders(self, tx: Tx, person: Person, page: int, size: int, for_visits: bool = False
                          ) -> tuple[str, list[Elder], int, int]:
-        """(title, the page's elders, offset, pages): one's own elders, else those one may look through.
+        """(title, the page's elders, offset, pages).
 
-        The /visit list keeps its order (by address) so a tap never moves the rows under a finger;
-        /elders shows the most overdue first.
+        /visit lists one's own elders (failing that, those one may look through), in a fixed order by
+        address so a tap never moves the rows under a finger. /elders lists, for staff, the grid's (or
+        the community's) elders, else one's own, the most overdue first.
         """
-        order = "place" if by_place else "due"
-        first = "按楼栋排" if by_place else "最该去看的在前"
-        total = await tx.elders.count_of_keeper(person.id)
-        if total:
-            page = max(0, min(page, (total - 1) // size))
-            elders = await tx.elders.of_keeper(person.id, size, page * size, order)
-            return f"👵 <b>您包保的老人</b> (共 {total} 位, {first})", elders, page * size, -(-total // size)
+        order = "place" if for_visits else "due"
+        first = "按楼栋排" if for_visits else "最该去看的在前"
         scope = elders_seen_by(person)
+        own = await tx.elders.count_of_keeper(person.id)
+        if own and (for_visits or scope is None):
+            page = max(0, min(page, (own - 1) // size))
+            elders = await tx.elders.of_keeper(person.id, size, page * size, order)
+            return f"👵 <b>您包保的老人</b> (共 {own} 位, {first})", elders, page * size, -(-own // size)
         if scope is None:
             return "", [], 0, 0
         total = await tx.elders.count_in_scope(scope.community_id, scope.grid_ids)
@@ -268,9 +269,9 @@ class ElderCare:
                                                       order)
                   if may_see_elder(person, x)]
         where = "社区" if scope.grid_ids is None else "本网格"
-        overdue = sum(1 for x in elders if x.overdue(tx.now))
+        overdue = await tx.elders.count_overdue_in(scope.community_id, scope.grid_ids)
         head = f"👵 <b>{where}的老人</b> (共 {total} 位, {first}"
-        return head + (f"; 这一页逾期 {overdue} 位)" if overdue else ")"), elders, page * size, -(-total // size)
+        return head + (f"; 逾期 {overdue} 位)" if overdue else ")"), elders, page * size, -(-total // size)
 
     async def visit_command(self, msg: Incoming) -> None:
         async with self._store.tx(msg.update_id) as tx:
@@ -283,7 +284,7 @@ class ElderCare:
 
     async def _visit_page(self, tx: Tx, person: Person, chat_id: int, page: int,
                           message_id: int | None = None) -> Outgoing:
-        title, elders, offset, pages = await self._my_elders(tx, person, page, PAGE, by_place=True)
+        title, elders, offset, pages = await self._my_elders(tx, person, page, PAGE, for_visits=True)
         if not elders:
             return text_message(chat_id, render.NOBODY_TO_VISIT)
         lasts = await tx.elders.last_visits([x.id for x in elders])
@@ -317,18 +318,24 @@ class ElderCare:
         return _edit(chat_id, message_id, text, keyboard or {"inline_keyboard": []})
 
     async def _detail(self, tx: Tx, msg: Incoming, person: Person, name: str) -> None:
-        """/elders 王秀英: the whole record, for those who may see it; the same answer otherwise."""
-        found = [x for x in await tx.elders.by_name(person.community_id, name[:40])
-                 if may_see_elder(person, x)]
+        """/elders 王秀兰 (or 王奶奶): the whole record, for those who may see it; the same answer otherwise."""
+        visible = list(await tx.elders.of_keeper(person.id))
+        scope = elders_seen_by(person)
+        if scope is not None:
+            visible += await tx.elders.in_scope(scope.community_id, scope.grid_ids)
+        visible = [x for x in dict((x.id, x) for x in visible).values() if may_see_elder(person, x)]
+        found = [x for x in visible if x.name == name]
+        if not found:
+            found = [x for m in find_mentions(name[:40], visible) for x in m.elders]
         if not found:
             await tx.outbox.enqueue(text_message(msg.chat_id, render.NOT_FOUND))
             return
-        lasts = await tx.elders.last_visits([x.id for x in found])
+        lasts = await tx.elders.last_visits([x.id for x in found[:5]])
         for elder in found[:5]:
             keepers = await keepers_of(tx, elder)
             family = await tx.elders.family(elder.id)
             text = render.elder_detail(elder, keepers, len(family), lasts.get(elder.id), self.rules, self._zone,
-                                       tx.now, has_code=True)
+                                       tx.now)
             await tx.outbox.enqueue(text_message(msg.chat_id, text, keyboard=render.visit_buttons(elder)))
 
     # -- buttons ---------------------------------------------------------------------------------

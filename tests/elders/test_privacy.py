@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.elders.conftest import texts_in
+from tests.elders.conftest import import_with, texts_in
 
 NOT_FOUND = "没有找到这位老人, 或者您没有权限查看。"
 
@@ -40,6 +40,21 @@ async def test_a_resident_and_a_stranger_are_refused(pg):
     assert (await pg.say("陌生人", "/elders 王秀兰"))[-1].text.startswith("还不知道您是谁")
     # And the same answer for a name that is not there at all: nothing is given away.
     assert (await pg.say("孙立新", "/elders 没这个人"))[-1].text == NOT_FOUND
+
+
+async def test_an_elder_may_be_looked_up_the_way_people_call_her(pg):
+    [reply] = await pg.say("李红", "/elders 王奶奶")
+    assert reply.text.startswith("王秀兰 · 1栋1单元101 · 第一网格")
+    [reply] = await pg.say("孙立新", "/elders 王奶奶")
+    assert reply.text == NOT_FOUND
+
+
+async def test_a_grid_worker_who_looks_after_someone_still_lists_the_whole_grid(pg, tmp_path):
+    await import_with(pg, tmp_path, "马玉珍,2栋,2单元,101,独居,一般,祝兰红,,,,")
+    [reply] = await pg.say("祝兰红", "/elders")
+    assert reply.text.startswith("👵 本网格的老人 (共 6 位, 最该去看的在前)")
+    [page] = await pg.say("祝兰红", "/visit")
+    assert page.text.startswith("👵 您包保的老人 (共 1 位, 按楼栋排)")
 
 
 async def test_the_other_grids_worker_lists_only_her_own_grids_elders(pg):

@@ -95,7 +95,7 @@ async def test_elders_lists_the_keepers_elders_with_the_last_visit_and_the_next_
     await later(pg, hours=46)  # Friday 08:00
     [reply] = await pg.say("祝兰红", "/elders")
     lines = reply.text.splitlines()
-    assert lines[0] == "👵 本网格的老人 (共 5 位, 最该去看的在前; 这一页逾期 2 位)"
+    assert lines[0] == "👵 本网格的老人 (共 5 位, 最该去看的在前; 逾期 2 位)"
     assert lines[2] == "1. 王秀兰 · 1栋1单元101 · 重点"
     assert "⚠️ 已逾期" in lines[3]
     assert "陈淑珍" in reply.text and "孙福贵" not in reply.text  # the other grid's elder
