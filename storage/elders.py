@@ -445,8 +445,9 @@ class Elders:
 
 
 def _times(r) -> dict[str, Any]:
+    """A row as a dict, its times as aware datetimes (fromisoformat: the 台账 reads thousands of rows)."""
     out = dict(r)
     for key, value in out.items():
         if isinstance(value, str) and (key.endswith("_at") or key == "at") and value.endswith("Z"):
-            out[key] = from_db(value)
+            out[key] = datetime.fromisoformat(value)
     return out

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.elders.model import Elder, bare_name, given_name, surname
 from bot.places import fold
@@ -75,23 +76,47 @@ def names_someone(text: str) -> bool:
     return re.search(rf"[\u4e00-\u9fff](?:{_HONORIFIC_RE})|老[\u4e00-\u9fff]", fold(text)) is not None
 
 
-def _name_spans(text: str, elder: Elder) -> list[tuple[int, int, int]]:
+_HONORIFIC_ANY = re.compile(_HONORIFIC_RE)
+_OLD_X = re.compile(r"老([\u4e00-\u9fff])(?![\u4e00-\u9fff]{2})")
+
+
+def _cues(text: str) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
+    """Where the text calls someone: (what stands before an honorific → spans, X of 老X → spans).
+
+    Read once per message, so matching it against hundreds of elders is only lookups.
+    """
+    called: dict[str, list[tuple[int, int]]] = {}
+    for m in _HONORIFIC_ANY.finditer(text):
+        for k in (1, 2, 3):
+            if m.start() >= k:
+                called.setdefault(text[m.start() - k:m.start()], []).append((m.start() - k, m.end()))
+    old = {}
+    for m in _OLD_X.finditer(text):
+        old.setdefault(m.group(1), []).append((m.start(), m.end()))
+    return called, old
+
+
+@lru_cache(maxsize=4096)
+def _forms(name: str) -> tuple[str, str, str]:
+    """(full name, surname, given name) as compared: folded, without a namesake's qualifier."""
+    return fold(bare_name(name)), fold(surname(name)), fold(given_name(name))
+
+
+def _name_spans(text: str, cues, elder: Elder) -> list[tuple[int, int, int]]:
     """(strength, start, end) of each way the text names this elder: full name 3, 王奶奶/秀英奶奶/老王 2."""
-    full = fold(bare_name(elder.name))
-    family = fold(surname(elder.name))
-    given = fold(given_name(elder.name))
+    called, old = cues
+    full, family, given = _forms(elder.name)
     found: list[tuple[int, int, int]] = []
-    for m in re.finditer(re.escape(full), text):
-        found.append((3, m.start(), m.end()))
-    for m in re.finditer(rf"{re.escape(family)}(?:{_HONORIFIC_RE})", text):
-        found.append((2, m.start(), m.end()))
+    at = text.find(full)
+    while at >= 0:
+        found.append((3, at, at + len(full)))
+        at = text.find(full, at + 1)
+    found += [(2, a, b) for a, b in called.get(family, ())]
     if len(family) == 1:
-        for m in re.finditer(rf"老{re.escape(family)}(?![\u4e00-\u9fff]{{2}})", text):
-            found.append((2, m.start(), m.end()))
+        found += [(2, a, b) for a, b in old.get(family, ())]
     if len(given) >= 2 and given != full:
         # "秀英奶奶"; a bare given name could be the end of someone else's name ("周秀英").
-        for m in re.finditer(rf"{re.escape(given)}(?:{_HONORIFIC_RE})", text):
-            found.append((2, m.start(), m.end()))
+        found += [(2, a, b) for a, b in called.get(given, ())]
     return found
 
 
@@ -116,11 +141,12 @@ def find_mentions(text: str, candidates: list[Elder], building: str | None = Non
     Where several elders fit one name, the place said picks among them, else all are offered.
     """
     s = fold(text)
+    cues = _cues(s)
     hits: list[tuple[int, int, int, Elder]] = []
     for elder in candidates:
         if not _fits(elder, building, unit, room):
             continue
-        for strength, start, end in _name_spans(s, elder):
+        for strength, start, end in _name_spans(s, cues, elder):
             hits.append((strength, start, end, elder))
     if not hits:
         if room is None or calls_by_name(text):

@@ -27,6 +27,7 @@ CREATE TABLE elders (
     cycle             INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX elders_grid ON elders (community_id, grid_id, active, next_due_at);
+CREATE INDEX elders_due ON elders (active, next_due_at);
 CREATE INDEX elders_name ON elders (community_id, name);
 
 -- 包保人: the roster people who answer for an elder, in the order the sheet lists them.
@@ -65,8 +66,9 @@ CREATE TABLE elder_visits (
     ticket_id    INTEGER REFERENCES tickets(id)
 );
 CREATE INDEX elder_visits_elder ON elder_visits (elder_id, at);
-CREATE INDEX elder_visits_at ON elder_visits (community_id, grid_id, at);
-CREATE INDEX elder_visits_due ON elder_visits (community_id, grid_id, due_at);
+-- Tallies and the 台账 read a period (a week, a month) and filter it by community and grid.
+CREATE INDEX elder_visits_at ON elder_visits (at);
+CREATE INDEX elder_visits_due ON elder_visits (due_at);
 
 -- Deep-link tokens: 'qr' for the 防走失 code (many scans), 'family' for a one-time family link.
 CREATE TABLE elder_links (
