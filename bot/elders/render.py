@@ -43,21 +43,23 @@ def when(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
 
 
 def due(elder: Elder, zone: ZoneInfo, now: datetime) -> str:
-    """"11月25日前", "明天前", "今天 10:32前", with a warning once it has passed."""
+    """"最晚明天", "最晚11月25日", "最晚今天 10:32"; once it has passed, a warning saying when it was."""
     moment = elder.next_due_at
     local = moment.astimezone(zone)
     at_midnight = local.hour == 0 and local.minute == 0
     last_day = (local - timedelta(seconds=1)).date() if at_midnight else local.date()
     today = now.astimezone(zone).date()
     if last_day == today:
-        words = "今天" if at_midnight else f"今天 {clock(moment, zone)}"
+        words = "今天"
     elif last_day == today + timedelta(days=1):
-        words = "明天" if at_midnight else f"明天 {clock(moment, zone)}"
+        words = "明天"
     else:
-        words = f"{last_day.month}月{last_day.day}日" + ("" if at_midnight else f" {clock(moment, zone)}")
+        words = f"{last_day.month}月{last_day.day}日"
+    if not at_midnight:
+        words += f" {clock(moment, zone)}"
     if moment <= now:
-        return f"⚠️ 已逾期 (应在{words}前)"
-    return f"{words}前"
+        return f"⚠️ 已逾期 (最晚应在{words}去)"
+    return f"最晚{words}"
 
 
 def how_often(elder: Elder, rules: ElderRules) -> str:
@@ -148,12 +150,9 @@ def visit_buttons(elder: Elder) -> dict:
 
 # -- lists -------------------------------------------------------------------------------------------
 
-def elder_line(n: int, elder: Elder, last: Visit | None, zone: ZoneInfo, now: datetime,
-               just_now: str | None = None) -> str:
+def elder_line(n: int, elder: Elder, last: Visit | None, zone: ZoneInfo, now: datetime) -> str:
     head = f"{n}. <b>{e(elder.name)}</b> · {e(elder.address)} · {elder.risk_label}"
-    if just_now:
-        return f"{head}\n   ✅ {just_now}"
-    return f"{head}\n   {last_seen(elder, last, zone, now)} · 下次 {due(elder, zone, now)}"
+    return f"{head}\n   {last_seen(elder, last, zone, now)} · 下次{due(elder, zone, now)}"
 
 
 def page_buttons(prefix: str, page: int, pages: int) -> list[Button]:
@@ -166,12 +165,11 @@ def page_buttons(prefix: str, page: int, pages: int) -> list[Button]:
 
 
 def visit_list(title: str, elders: list[Elder], lasts: dict[int, Visit], offset: int, page: int, pages: int,
-               zone: ZoneInfo, now: datetime, marks: dict[int, str] | None = None) -> tuple[str, dict]:
-    marks = marks or {}
+               zone: ZoneInfo, now: datetime) -> tuple[str, dict]:
     lines = [title, "看过了点「平安」; 有情况点「有情况」, 我马上告诉网格员和健康员。", ""]
     rows: list[list[Button]] = []
     for i, elder in enumerate(elders, start=offset + 1):
-        lines.append(elder_line(i, elder, lasts.get(elder.id), zone, now, marks.get(elder.id)))
+        lines.append(elder_line(i, elder, lasts.get(elder.id), zone, now))
         rows.append([Button(f"✅ {i}. {elder.name} 平安", f"e:ok:{elder.id}:{page}"),
                      Button("⚠️ 有情况", f"e:cc:{elder.id}")])
     rows.append(page_buttons("e:vp", page, pages))

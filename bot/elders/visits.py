@@ -58,7 +58,7 @@ class ElderCare:
         if parsed.intent == "visit":
             return True, worrying
         if parsed.intent == "report" and parsed.category in _CARE_CATEGORIES and (worrying or parsed.urgent):
-            return True, worrying or "、".join(parsed.keywords[:2]) or "有情况"
+            return True, worrying or "有情况"
         return False, None
 
     async def mentions(self, tx: Tx, person: Person, text: str, parsed: Parsed) -> list[Mention]:

@@ -55,7 +55,7 @@ async def no_points(tmp_path):
 async def test_points_and_visit_frequency_are_configurable(no_points):
     pg = no_points
     replies = await pg.say("李红", "今天去看了王奶奶, 挺好", where=pg.group())
-    assert replies[-1].text.endswith("下次探访: 11月20日前。")  # every two days for 重点 here
+    assert replies[-1].text.endswith("下次探访: 最晚11月20日。")  # every two days for 重点 here
     async with pg.services.store.read() as r:
         total = (await (await r.db.execute("SELECT COUNT(*) FROM points")).fetchone())[0]
     assert total == 0

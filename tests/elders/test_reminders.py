@@ -31,7 +31,7 @@ async def test_a_missed_visit_reminds_the_keeper_in_the_morning_then_tells_the_g
     [escalation] = escalations_about(pg, "祝兰红", "王秀兰")
     assert escalation.splitlines() == [
         "⏰ 王秀兰 (1栋1单元101, 重点) 逾期没人探访",
-        "下次探访: ⚠️ 已逾期 (应在11月19日前)",
+        "下次探访: ⚠️ 已逾期 (最晚应在11月19日去)",
         "还没有探访记录",
         "已提醒过包保人: 李红。",
         "请安排人去看看, 看过后点下面的按钮。",
@@ -42,7 +42,7 @@ async def test_a_missed_visit_reminds_the_keeper_in_the_morning_then_tells_the_g
     message = next(m for m in pg.inbox("祝兰红") if (m.text or "").startswith("⏰ 王秀兰"))
     assert [label for label, _ in buttons(message)] == ["✅ 看过了, 平安", "⚠️ 有情况"]
     assert await pg.press("祝兰红", message, "看过了") == "已记下: 王秀兰 平安, 谢谢您!"
-    assert pg.inbox("祝兰红")[-1].text.startswith("✅ 记下了: 王秀兰 平安, 谢谢您!\n下次探访: 明天前。")
+    assert pg.inbox("祝兰红")[-1].text.startswith("✅ 记下了: 王秀兰 平安, 谢谢您!\n下次探访: 最晚明天。")
     [visit] = await visits(pg, "王秀兰")
     assert visit.visitor_name == "祝兰红" and visit.at > visit.due_at  # late, and the ledger says so
 
@@ -87,7 +87,7 @@ async def test_elders_lists_the_keepers_elders_with_the_last_visit_and_the_next_
         "👵 您包保的老人 (共 1 位, 最该去看的在前)",
         "",
         "1. 陈淑珍 · 2栋1单元202 · 重点",
-        "   上次 今天 10:00 吴建华 (平安) · 下次 明天前",
+        "   上次 今天 10:00 吴建华 (平安) · 下次最晚明天",
         "",
         "发 /visit 一键记平安; 发「/elders 名字」看详细情况。",
     ]

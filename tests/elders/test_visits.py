@@ -7,7 +7,7 @@ from tests.elders.conftest import elder, import_with, link_family, texts_in, tic
 
 async def test_a_visit_said_in_the_group_is_logged_with_one_line(pg):
     replies = await pg.say("李红", "今天去看了1栋1单元的王奶奶, 身体还行", where=pg.group())
-    assert [m.text for m in replies] == ["✅ 记下了: 王秀兰 平安。\n下次探访: 明天前。"]
+    assert [m.text for m in replies] == ["✅ 记下了: 王秀兰 平安。\n下次探访: 最晚明天。"]
     [visit] = await visits(pg, "王秀兰")
     assert (visit.visitor_name, visit.outcome, visit.how) == ("李红", "ok", "group")
     assert visit.said == "今天去看了1栋1单元的王奶奶, 身体还行"
@@ -23,7 +23,7 @@ async def test_chatter_about_someone_who_is_not_in_the_registry_stays_chatter(pg
 
 async def test_a_visit_said_in_private_takes_an_optional_note(pg):
     replies = await pg.say("王敏", "刚去刘桂芝家坐了坐, 挺好的")
-    assert replies[-1].text == ("✅ 记下了: 刘桂芝 平安, 谢谢您!\n下次探访: 11月25日前。\n"
+    assert replies[-1].text == ("✅ 记下了: 刘桂芝 平安, 谢谢您!\n下次探访: 最晚11月25日。\n"
                                 "想补充一句 (比如「血压有点高」), 直接写给我就行。")
     replies = await pg.say("王敏", "儿子下周回来看她")
     assert replies[-1].text == "已记在刘桂芝的探访记录里, 谢谢您!"
@@ -141,6 +141,6 @@ async def test_a_visit_also_answers_a_visiting_task(pg):
     group = pg.group()
     [card] = await pg.say("祝兰红", "请各楼栋长本周内走访独居老人", where=group)
     replies = await pg.say("刘凤霞", "今天走访了2栋的陈奶奶, 挺好", where=group)
-    assert [m.text for m in replies] == ["✅ 记下了: 陈淑珍 平安。\n下次探访: 明天前。"]
+    assert [m.text for m in replies] == ["✅ 记下了: 陈淑珍 平安。\n下次探访: 最晚明天。"]
     await pg.flush()
     assert "✅ 2栋 刘凤霞" in pg.fake.message(card.chat_id, card.message_id).text
