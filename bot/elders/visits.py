@@ -102,20 +102,22 @@ class ElderCare:
             return False
         parsed = parse(text, tx.now, self._lexicon)
         is_visit, worrying = self.visit_words(parsed, text)
+        names = parsed.intent == "visit" or names_someone(text) or parsed.room is not None
+        found = await self.mentions(tx, person, text, parsed) if is_visit and names else []
         if state == "elder_note":
             fresh = datetime.fromisoformat(data.get("until", "1970-01-01T00:00:00+00:00")) > tx.now
-            if fresh and not is_visit and parsed.intent not in ("report", "query", "task"):
+            # Within minutes of a visit, words that name nobody else are about it ("她说腿有点疼"),
+            # unless they are a question or, after a calm visit, a new problem ("楼道灯坏了").
+            visit = await tx.elders.visit(int(data.get("visit", 0))) if fresh else None
+            raised = visit is not None and visit.ticket_id is not None
+            new_matter = parsed.intent in ("query", "task") or (parsed.intent == "report" and not worrying and (
+                not raised or parsed.category not in _CARE_CATEGORIES))
+            if fresh and not found and not new_matter:
                 await self._note(tx, msg, person, data, text)
                 return True
-            if fresh and not is_visit and parsed.intent == "report" and worry(text):
-                await self._note(tx, msg, person, data, text)  # "她说腿疼": about the same visit
-                return True
             await tx.chat_states.clear(msg.user_id)
-        if not is_visit:
+        if not is_visit or not names:
             return False
-        if parsed.intent != "visit" and not (names_someone(text) or parsed.room):
-            return False
-        found = await self.mentions(tx, person, text, parsed)
         if not found:
             if parsed.intent != "visit":
                 return False  # a worry about someone not in the registry: the ticket desk takes it

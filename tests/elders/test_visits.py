@@ -101,6 +101,15 @@ async def test_the_visit_list_is_one_tap_per_elder(pg):
     # A note may follow.
     await pg.say("刘凤霞", "她说最近睡得不太好")
     assert (await visits(pg, "陈淑珍"))[0].note == "她说最近睡得不太好"
+    # A worrying note turns the visit into a worrying one, and help is raised.
+    await pg.say("刘凤霞", "她说腿有点疼")
+    [visit] = await visits(pg, "陈淑珍")
+    assert visit.outcome == "concern" and visit.ticket_id == 1
+    assert "探访陈淑珍 (2栋1单元202): 她说腿有点疼" in ticket_cards(pg, "祝兰红")[-1].text
+    # A new problem in the same minutes is a report of its own, not a note.
+    replies = await pg.say("刘凤霞", "2栋楼道灯坏了")
+    assert replies[-1].text.startswith("已识别: 电力照明 · 2栋")
+    assert "楼道灯" not in ((await visits(pg, "陈淑珍"))[0].note or "")
 
 
 async def test_a_worrying_visit_by_button_asks_what_happened_and_raises_help(pg):
