@@ -1,4 +1,4 @@
-"""Elders: /visit, /elders and their buttons; the finder's shared phone number."""
+"""Elders: /visit, /elders and their buttons."""
 from __future__ import annotations
 
 from telegram import Update

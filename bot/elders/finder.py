@@ -1,10 +1,4 @@
-"""The 防走失 finder flow: a stranger scans an elder's code, the responders are alerted, the bot relays.
-
-The finder sees the elder's given name, the photo if there is one, a request to wait, and two large
-buttons to send their location and phone. The family (if linked), the 包保人, the grid worker, the
-admins and the police get an urgent alert and can write to the finder through the bot: neither side
-sees the other's name or account. Every scan is logged, even of an unknown or stopped code.
-"""
+"""The 防走失 finder flow: a stranger scans an elder's code, the responders are alerted, the bot relays."""
 from __future__ import annotations
 
 import logging
@@ -22,6 +16,11 @@ from bot.policy import is_lost_responder, may_talk_to_finder
 from bot.roles import Role
 from bot.tickets.service import Answer
 from storage import Store, Tx
+
+# The finder sees the elder's given name, the photo if there is one, a request to wait, and two large
+# buttons to send their location and phone. The family (if linked), the 包保人, the grid worker, the
+# admins and the police get an urgent alert and can write to the finder through the bot: neither side
+# sees the other's name or account. Every scan is logged, even of an unknown or stopped code.
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,4 @@
-"""防走失 QR cards: one printable PNG per elder, a PDF of them all for printing, and a list of who is who.
-
-A card carries the code, the caption "走失老人, 请扫码联系家属" and a number, never the elder's name or
-address: whoever finds the elder learns only what the bot chooses to tell them.
-"""
+"""防走失 QR cards: one printable PNG per elder, a PDF of them all for printing, and a list of who is who."""
 from __future__ import annotations
 
 import csv
@@ -15,6 +11,9 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
 from bot.elders.cardfont import OUT as FONT_FILE
+
+# A card carries the code, the caption "走失老人, 请扫码联系家属" and a number, never the elder's name or
+# address: whoever finds the elder learns only what the bot chooses to tell them.
 
 CAPTION = "走失老人, 请扫码联系家属"
 TITLE = "防走失"

@@ -1,8 +1,4 @@
-"""The elders registry in the database: a checked sheet matched against the roster and applied, and read back.
-
-Same rules as the roster import: every problem named by row and column, nothing imported from a file
-with problems, importing the same file twice changes nothing, an exported file imports unchanged.
-"""
+"""The elders registry in the database: a checked sheet matched against the roster and applied, and read back."""
 from __future__ import annotations
 
 import secrets
@@ -18,6 +14,9 @@ from bot.places import building_label
 from bot.roster.model import RosterError
 from storage import Tx
 from storage.elders import ElderRecord
+
+# Same rules as the roster import: every problem named by row and column, nothing imported from a file
+# with problems, importing the same file twice changes nothing, an exported file imports unchanged.
 
 PHOTO_FOLDER = "照片"
 

@@ -1,9 +1,4 @@
-"""Nobody is forgotten: a visit not made by its due time reminds the 包保人, then tells the grid worker.
-
-Each wait for a visit has a number (the elder's cycle); its reminder jobs are named by it, so a visit,
-which starts a new wait, makes them moot. The jobs live in the database: a reminder that fell due
-while the bot was down is sent once when it is back.
-"""
+"""Nobody is forgotten: a visit not made by its due time reminds the 包保人, then tells the grid worker."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,6 +14,10 @@ from bot.roles import Role
 from bot.tickets.service import QuietHours
 from storage import Tx
 from storage.jobs import Job
+
+# Each wait for a visit has a number (the elder's cycle); its reminder jobs are named by it, so a visit,
+# which starts a new wait, makes them moot. The jobs live in the database: a reminder that fell due
+# while the bot was down is sent once when it is back.
 
 VISIT_JOB = "elder_visit"
 

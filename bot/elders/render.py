@@ -1,7 +1,4 @@
-"""What people read about elders: visit receipts, lists, reminders, the finder's and responders' messages.
-
-Written for people in their seventies: short lines, the name first, what to do next in plain words.
-"""
+"""What people read about elders: visit receipts, lists, reminders, the finder's and responders' messages."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -12,6 +9,8 @@ from bot.elders.model import Elder, Visit
 from bot.elders.rules import ElderRules
 from bot.messages import Button, inline_keyboard
 from bot.texts import e
+
+# Written for people in their seventies: short lines, the name first, what to do next in plain words.
 
 CONCERNS: dict[str, str] = {"door": "敲门没人应", "fall": "摔倒了", "ill": "身体不舒服", "other": "有情况"}
 _CONCERN_BUTTONS = {"door": "🚪 敲门没人应", "fall": "🤕 摔倒了", "ill": "😣 身体不舒服", "other": "✏️ 别的情况"}

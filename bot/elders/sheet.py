@@ -1,9 +1,4 @@
-"""The elders sheet (老人名册): Chinese headers, one row per elder, read and written like the roster.
-
-Columns: 姓名, 楼栋, 单元, 房号, 类别, 风险等级, 包保人, 家属姓名, 家属电话, 健康备注, 照片 (and 社区 when a
-deployment holds several communities). Several values in one cell are separated by 、 (or ，,;/).
-Reading reuses the roster's table reader and its error form: every problem is named by row and column.
-"""
+"""The elders sheet (老人名册): Chinese headers, one row per elder, read and written like the roster."""
 from __future__ import annotations
 
 import csv
@@ -21,6 +16,10 @@ from bot.places import (address_label, building_label, fold, normalize_building,
 from bot.roster.check import Sheet, clean_label, clean_name, header_key, looks_like_header, parse_phone
 from bot.roster.io import RosterFileError, read_table, split_header
 from bot.roster.model import RosterError
+
+# Columns: 姓名, 楼栋, 单元, 房号, 类别, 风险等级, 包保人, 家属姓名, 家属电话, 健康备注, 照片 (and 社区 when a
+# deployment holds several communities). Several values in one cell are separated by 、 (or ，,;/).
+# Reading reuses the roster's table reader and its error form: every problem is named by row and column.
 
 COLUMNS: dict[str, str] = {
     "community": "社区",
@@ -55,7 +54,8 @@ REQUIRED = ("name", "building", "risk")
 SEPARATORS = re.compile(r"[、，,;；/／\n]+")
 _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 HEALTH_NOTE_LIMIT = 500
-# What Telegram takes as a photo: at most 10 MB after we shrink it, sides in a ratio up to 20.
+# Photos up to 20 MB are read; over 1 MB or 1280 px they are shrunk to what a phone shows. Telegram
+# refuses a photo whose sides are in a ratio over 20, so such a file is refused here already.
 PHOTO_READ_LIMIT = 20 * 1024 * 1024
 PHOTO_MAX_SIDE = 1280
 _PHOTO_KEEP_BYTES = 1024 * 1024

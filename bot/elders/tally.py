@@ -1,8 +1,4 @@
-"""Elders in the tallies: the 探访 line of /stats and the weekly digest, the 老人 and 探访记录 sheets of the 台账.
-
-Numbers only in the lines (they are read in groups); names, health notes and family phones only in
-the export, which goes privately to the grid's staff.
-"""
+"""Elders in the tallies: the 探访 line of /stats and the weekly digest, the 老人 and 探访记录 sheets of the 台账."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,6 +9,9 @@ from bot.elders.model import RISK_LABELS
 from bot.places import address_label
 from storage import Tx
 from storage.elders import VisitCount
+
+# Numbers only in the lines (they are read in groups); names, health notes and family phones only in
+# the export, which goes privately to the grid's staff.
 
 SHEETS = ("老人", "探访记录")
 OUTCOME_LABELS = {"ok": "平安", "concern": "有情况"}

@@ -1,9 +1,4 @@
-"""Visits: said in the group or in private, tapped in /visit or under a reminder; /elders; worrying visits.
-
-A worrying visit ("没人应", "摔了") raises an urgent ticket through the ticket desk, which reaches the
-grid worker, the health worker and the admins; the elder's private details go to those who may see
-them, and the family, when linked, hears of it in plain words.
-"""
+"""Visits: said in the group or in private, tapped in /visit or under a reminder; /elders; worrying visits."""
 from __future__ import annotations
 
 import logging
@@ -27,6 +22,10 @@ from bot.roles import Role
 from bot.tickets.model import Ticket
 from bot.tickets.service import Answer, TicketDesk
 from storage import Store, Tx
+
+# A worrying visit ("没人应", "摔了") raises an urgent ticket through the ticket desk, which reaches the
+# grid worker, the health worker and the admins; the elder's private details go to those who may see
+# them, and the family, when linked, hears of it in plain words.
 
 log = logging.getLogger(__name__)
 
