@@ -39,6 +39,9 @@ class ElderWing:
         return await self.care.private_words(tx, msg, person, state, data)
 
     async def press(self, update_id: int, msg: Incoming, data: str) -> Answer:
+        if msg.is_private and msg.chat_id != msg.user_id:
+            # Someone else's private chat: an answer there would edit or write into it.
+            return Answer("这个按钮已经失效了。", alert=True)
         kind = data.split(":")[1] if data.count(":") >= 1 else ""
         if kind in _FINDER_BUTTONS:
             return await self.finder.press(update_id, msg, data)

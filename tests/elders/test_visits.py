@@ -130,13 +130,20 @@ async def test_a_worrying_visit_by_button_asks_what_happened_and_raises_help(pg)
     assert "腿上擦破了皮" in pg.inbox("祝兰红")[-1].text
 
 
-async def test_nobody_can_tap_for_an_elder_they_do_not_look_after(pg):
+async def test_nobody_can_tap_for_an_elder_they_do_not_look_after(pg, tmp_path):
     [page] = await pg.say("刘凤霞", "/visit")
-    answer = await pg.press_from_elsewhere("宋玉兰", page, "平安")  # a resident
-    assert answer == {"text": "还不知道您是谁, 请先私聊我发 /start。", "show_alert": True}
-    answer = await pg.press_from_elsewhere("孙立新", page, "平安")  # the other grid's worker
-    assert answer == {"text": "抱歉, 您不照看这位老人, 不能替别人记录。", "show_alert": True}
+    # Presses a client would never send, from someone else's private chat, change nothing there.
+    for who in ("宋玉兰", "孙立新", "赵淑芬"):
+        answer = await pg.press_from_elsewhere(who, page, "平安")
+        assert answer == {"text": "这个按钮已经失效了。", "show_alert": True}
+    assert pg.fake.message(page.chat_id, page.message_id).edit_count == 0
     assert await visits(pg, "陈淑珍") == []
+    # 王敏 looked after 马玉珍 in 2栋 until the sheet gave her to 郑丽娟: the old list no longer counts.
+    await import_with(pg, tmp_path, "马玉珍,2栋,2单元,101,独居,一般,王敏,,,,")
+    [page] = await pg.say("王敏", "/visit")
+    await import_with(pg, tmp_path, "马玉珍,2栋,2单元,101,独居,一般,郑丽娟,,,,")
+    assert await pg.press("王敏", page, "马玉珍") == "抱歉, 您不照看这位老人, 不能替别人记录。"
+    assert await visits(pg, "马玉珍") == []
 
 
 async def test_someone_with_nobody_to_look_after_is_told_how_to_say_a_visit(pg):
