@@ -127,11 +127,20 @@ async def test_every_scan_is_logged_and_a_stopped_code_says_so(pg):
 
 
 async def test_only_those_alerted_may_talk_to_the_finder(pg):
-    pg.fake.open_link(pg.newcomer("路人"), (await deep_links(pg))["王秀兰"])
+    links = await deep_links(pg)
+    pg.fake.open_link(pg.newcomer("路人"), links["王秀兰"])  # 第一网格
+    pg.fake.open_link(pg.newcomer("行人"), links["孙福贵"])  # 第二网格: 孙立新 is alerted for him only
     await pg.settle()
-    alert = alert_of(pg, "祝兰红")
-    answer = await pg.press_from_elsewhere("孙立新", alert, "老人已接到")
+    [wang] = await scans(pg, "王秀兰")
+    own_alert = next(m for m in pg.inbox("孙立新") if (m.text or "").startswith("🚨 孙福贵"))
+    # Pressing 已接到 for the other grid's case (a button his client never showed him) is refused.
+    callback = pg.fake.forge_press(pg.user("孙立新"), own_alert, f"e:x:{wang.id}")
+    await pg.settle()
+    answer = next(c for c in pg.fake.callbacks if c.id == callback.id).answer
     assert answer == {"text": "抱歉, 只有收到提醒的家属和社区工作人员可以处理。", "show_alert": True}
+    # And from someone else's chat nothing happens at all.
+    answer = await pg.press_from_elsewhere("孙立新", alert_of(pg, "祝兰红"), "老人已接到")
+    assert answer == {"text": "这个按钮已经失效了。", "show_alert": True}
     [scan] = await scans(pg, "王秀兰")
     assert scan.status == "open"
 
