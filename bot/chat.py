@@ -21,16 +21,19 @@ from bot.tickets.service import TicketDesk
 from storage import Store, Tx
 
 if TYPE_CHECKING:
+    from bot.elders.service import ElderWing
     from bot.tasks.service import TaskBoard
 
 class Chat:
     def __init__(self, store: Store, desk: TicketDesk, lexicon: Lexicon | None = None,
-                 board: TaskBoard | None = None, assistant: Assistant | None = None) -> None:
+                 board: TaskBoard | None = None, assistant: Assistant | None = None,
+                 elders: ElderWing | None = None) -> None:
         self._store = store
         self._desk = desk
         self._lexicon = lexicon
         self._board = board  # tasks, notices, 收到 and points said in the group
         self._assistant = assistant  # the optional large model, asked about unsure messages
+        self._elders = elders  # visits to elders, and the 防走失 finder's conversation
 
     @property
     def lexicon(self) -> Lexicon:
@@ -64,7 +67,10 @@ class Chat:
             if binding is None:
                 return
             parsed = self.understand(msg.text, tx, advice) if msg.text else None
-            if self._board is not None and await self._board.group_message(tx, msg, parsed, binding):
+            # A visit is logged, and may still answer a visiting task on the board.
+            visit = self._elders is not None and await self._elders.group_message(tx, msg, parsed, binding)
+            board = self._board is not None and await self._board.group_message(tx, msg, parsed, binding)
+            if visit or board:
                 return
             if parsed is not None and parsed.intent == "report":
                 person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
@@ -92,6 +98,8 @@ class Chat:
                     await self._desk.comment(tx, msg, data["ticket"])
                     return
                 await tx.chat_states.clear(msg.user_id)
+            if self._elders is not None and await self._elders.private_message(tx, msg, person, state, data):
+                return
             if person is None:
                 await self._stranger(tx, msg)
                 return

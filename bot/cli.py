@@ -1,4 +1,4 @@
-"""The command line: run the bot, the demo, roster import/export/invites, the parser."""
+"""The command line: run the bot, the demo, roster and elders import/export, the parser."""
 from __future__ import annotations
 
 import argparse
@@ -34,7 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--bot", help="机器人用户名 (默认用上次运行时记下的)")
     inv.add_argument("--all", action="store_true", help="也包括已经绑定的人")
 
-    export = sub.add_parser("export", help="导出台账 XLSX: 诉求、处理记录、任务、完成情况、通知、收到")
+    from bot.elders.cli import add_parser as add_elders_parser
+
+    add_elders_parser(sub)
+
+    export = sub.add_parser("export", help="导出台账 XLSX: 诉求、处理记录、任务、完成情况、通知、收到、老人、探访")
     export.add_argument("--from", dest="start", required=True, help="开始日期, 例如 2026-11-01")
     export.add_argument("--to", dest="end", required=True, help="结束日期 (含), 例如 2026-11-30")
     export.add_argument("--grid", help="只导出这个网格, 例如 第一网格")
@@ -86,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot import roster_cli
 
             return asyncio.run(roster_cli.main(args, config))
+        if command == "elders":
+            from bot.elders import cli as elders_cli
+
+            return asyncio.run(elders_cli.main(args, config))
         if command == "export":
             from bot.tasks.export import export_command_line
 

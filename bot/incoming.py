@@ -30,6 +30,7 @@ class Incoming:
     contact_phone: str | None = None
     contact_user_id: int | None = None
     media: str | None = None  # "photo", "voice", "location", "video" or "document"
+    location: tuple[float, float] | None = None  # (latitude, longitude) of a shared location
 
     @property
     def is_private(self) -> bool:

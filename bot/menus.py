@@ -16,6 +16,13 @@ RESIDENT_MENU: Menu = [
     ("help", "我能做什么"),
 ]
 
+# Building and unit heads and volunteers: residents who also look after elders (包保).
+HELPER_MENU: Menu = [
+    ("visit", "探访老人: 一键记平安"),
+    ("elders", "我包保的老人"),
+    *RESIDENT_MENU,
+]
+
 STAFF_MENU: Menu = [
     ("mine", "待我处理的诉求"),
     ("ticket", "查看某个诉求: /ticket 编号"),
@@ -24,6 +31,8 @@ STAFF_MENU: Menu = [
     ("stats", "本周本月统计"),
     ("export", "导出台账 (XLSX)"),
     ("points", "本月积分榜"),
+    ("elders", "老人名册: 谁该去看了"),
+    ("visit", "探访老人: 一键记平安"),
     ("failures", "没发出去的消息"),
     ("my", "我报的事和进展"),
     ("contacts", "一线工作清单"),
@@ -42,18 +51,25 @@ GROUP_MENU: Menu = [
     ("help", "我能做什么"),
 ]
 
-# Roles whose private chat shows the fuller menu.
+# Roles whose private chat shows the fuller menu, and those who get the elders' commands.
 _WORKING = {Role.ADMIN, Role.GRID_WORKER, Role.HEALTH, Role.LEGAL, Role.POLICE, Role.PROPERTY}
+_HELPING = {Role.BUILDING_HEAD, Role.UNIT_HEAD, Role.VOLUNTEER}
 
 
 def personal_menu(person: Person) -> Outgoing | None:
     """The fuller menu for one person's private chat, or None if the default one fits them."""
-    if person.telegram_id is None or not any(a.role in _WORKING for a in person.roles):
+    if person.telegram_id is None:
         return None
-    commands = [{"command": c, "description": d} for c, d in STAFF_MENU]
+    if any(a.role in _WORKING for a in person.roles):
+        menu = STAFF_MENU
+    elif any(a.role in _HELPING for a in person.roles):
+        menu = HELPER_MENU
+    else:
+        return None
+    commands = [{"command": c, "description": d} for c, d in menu]
     scope = {"type": "chat", "chat_id": person.telegram_id}
     return Outgoing(person.telegram_id, "setMyCommands", {"commands": commands, "scope": scope},
-                    ref=f"menu:{person.telegram_id}:{len(STAFF_MENU)}")
+                    ref=f"menu:{person.telegram_id}:{len(menu)}")
 
 
 def menu_keyboard() -> dict:

@@ -9,6 +9,8 @@ from bot.assist import Assistant, AssistSettings
 from bot.admin import Admin
 from bot.chat import Chat
 from bot.config import Config
+from bot.elders.rules import ElderRules
+from bot.elders.service import VISIT_JOB, ElderWing
 from bot.groups import Groups
 from bot.jobs import JobRunner
 from bot.learning import RETRAIN_JOB, Learner, model_path
@@ -49,6 +51,7 @@ class Services:
     regular_days: RegularDays | None = None
     pager: Pager | None = None
     learner: Learner | None = None
+    elders: ElderWing | None = None
 
     @classmethod
     def build(cls, config: Config, store: Store) -> "Services":
@@ -68,8 +71,11 @@ class Services:
         jobs.on(TASK_JOB, board.on_job)
         jobs.on(REGULAR_DAYS_JOB, regular.on_job)
         jobs.on(POINTS_JOB, points.on_sweep_job)
+        elders = ElderWing(store, config.zone, ElderRules.from_config(config.extra.get("elders")), desk,
+                           quiet_hours(config), lexicon)
+        jobs.on(VISIT_JOB, elders.reminders.on_job)
         assistant = Assistant(AssistSettings.from_config(config.extra.get("llm")), store, config.zone)
-        chat = Chat(store, desk, lexicon, board=board, assistant=assistant)
+        chat = Chat(store, desk, lexicon, board=board, assistant=assistant, elders=elders)
         learner = Learner(store, retrained, lambda: chat.lexicon, chat.use_model, config.zone)
         jobs.on(RETRAIN_JOB, learner.on_retrain_job)
         return cls(
@@ -88,4 +94,5 @@ class Services:
             regular_days=regular,
             pager=pager,
             learner=learner,
+            elders=elders,
         )

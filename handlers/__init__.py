@@ -14,7 +14,7 @@ from telegram.ext import (
 )
 
 from bot import menus
-from handlers import buttons, commands, errors, intake, messages, paging, tasks
+from handlers import buttons, commands, elders, errors, intake, messages, paging, tasks
 
 # Runs after every other group: marks the update done so a restart does not replay it.
 LAST_GROUP = 1000
@@ -41,12 +41,15 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("stats", tasks.stats, filters=new_only))
     app.add_handler(CommandHandler("export", tasks.export, filters=new_only))
     app.add_handler(CommandHandler("points", tasks.points, filters=new_only))
+    app.add_handler(CommandHandler("visit", elders.visit, filters=private & new_only))
+    app.add_handler(CommandHandler("elders", elders.elders, filters=private & new_only))
 
     app.add_handler(CallbackQueryHandler(buttons.ticket_button, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(tasks.task_button, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(tasks.notice_button, pattern=r"^n:"))
     app.add_handler(CallbackQueryHandler(buttons.address_button, pattern=r"^a:[yn]$"))
     app.add_handler(CallbackQueryHandler(paging.page_button, pattern=r"^pg:"))
+    app.add_handler(CallbackQueryHandler(elders.button, pattern=r"^e:"))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, messages.bot_added))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, messages.migrated))
@@ -58,7 +61,7 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(private & content, messages.private_message))
     app.add_handler(MessageHandler(groups & content, messages.group_message))
     # Commands that only work on the other side say so instead of staying mute.
-    app.add_handler(CommandHandler(["my", "mine", "failures", "start"], messages.wrong_place,
+    app.add_handler(CommandHandler(["my", "mine", "failures", "start", "visit", "elders"], messages.wrong_place,
                                    filters=groups & filters.UpdateType.MESSAGE))
     app.add_handler(CommandHandler("bind", messages.wrong_place, filters=private & filters.UpdateType.MESSAGE))
     # Registered last: only a command nothing above took gets this answer, and only in private.

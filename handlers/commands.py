@@ -5,12 +5,15 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
+from bot.elders.finder import is_elder_payload
 from bot.groups import GroupAccess
 from handlers.convert import incoming, services
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = " ".join(context.args or [])
+    if is_elder_payload(payload):  # a 防走失 code scanned, or a family link: the elders wing
+        return await services(context).elders.finder.start(incoming(update), payload)
     await services(context).accounts.start(incoming(update), payload)
 
 

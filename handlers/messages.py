@@ -17,6 +17,8 @@ async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await services(context).elders.finder.contact(incoming(update)):
+        return  # someone who found a lost elder left their number for the family
     await services(context).accounts.contact(incoming(update))
 
 

@@ -14,6 +14,7 @@ import aiosqlite
 
 from storage.bulk import Bulk
 from storage.chat_states import ChatStates
+from storage.elders import Elders
 from storage.groups import Groups
 from storage.inbox import Inbox
 from storage.invites import Invites
@@ -62,6 +63,7 @@ class Tx:
         self.bulk = Bulk(db)
         self.pages = Pages(db, now)
         self.nlu = Nlu(db, now)
+        self.elders = Elders(db, now)
 
 
 def _migrations() -> list[tuple[int, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.places import building_label, fold, normalize_building, normalize_room, normalize_unit, unit_label
 from bot.roles import Role, known_role_names, parse_role
@@ -52,7 +52,7 @@ def column_field(header: str) -> str | None:
     return _HEADER_ALIASES.get(header_key(header))
 
 
-def _label(text: str) -> str:
+def clean_label(text: str) -> str:
     """Community and grid names: spacing and width differences are typos, not different places."""
     return re.sub(r"\s+", "", fold(text))
 
@@ -72,22 +72,29 @@ def parse_telegram_id(text: str) -> int | None:
     return int(s) if s.isascii() and s.isdigit() else None
 
 
-def _name(text: str) -> str | None:
+def clean_name(text: str) -> str | None:
     # "王  敏": secretaries pad two-character names to line up with three-character ones.
     s = _CJK_GAP.sub("", text.strip())
     return s or None
 
 
-class _Sheet:
-    """Column positions and the headers as written, for reading cells and naming them in errors."""
+class Sheet:
+    """Column positions and the headers as written, for reading cells and naming them in errors.
 
-    def __init__(self, header: Sequence[str]) -> None:
+    `field_of` maps a header to a field and `names` a field to its header: the roster's by default,
+    another sheet (the elders registry) passes its own.
+    """
+
+    def __init__(self, header: Sequence[str], field_of: Callable[[str], str | None] | None = None,
+                 names: dict[str, str] | None = None) -> None:
+        field_of = field_of or column_field
+        self.names = names or COLUMNS
         self.index: dict[str, int] = {}
         self.written: dict[str, str] = {}
         self.duplicates: list[tuple[str, str]] = []  # (header, header it repeats)
         for i, cell in enumerate(header):
             written = cell.strip()
-            field = column_field(written)
+            field = field_of(written)
             if field is None:
                 continue
             if field in self.index:
@@ -97,23 +104,24 @@ class _Sheet:
             self.written[field] = written
 
     def column(self, field: str) -> str:
-        return self.written.get(field, COLUMNS[field])
+        return self.written.get(field, self.names[field])
 
     def cell(self, cells: Sequence[str], field: str) -> str:
         i = self.index.get(field)
         return cells[i].strip() if i is not None and i < len(cells) else ""
 
 
-def looks_like_header(cells: Sequence[str]) -> bool:
+def looks_like_header(cells: Sequence[str], field_of: Callable[[str], str | None] | None = None) -> bool:
     """At least two cells are column names we know: a title line above the table is not."""
-    return len({f for c in cells if (f := column_field(c)) is not None}) >= 2
+    field_of = field_of or column_field
+    return len({f for c in cells if (f := field_of(c)) is not None}) >= 2
 
 
 def check_table(
     header_line: int, header: Sequence[str], lines: Sequence[tuple[int, Sequence[str]]]
 ) -> tuple[Roster, list[RosterError]]:
     """A Roster and every problem found, from a header and the non-blank lines below it."""
-    sheet = _Sheet(header)
+    sheet = Sheet(header)
     errors = [
         RosterError(header_line, written, f"「{written}」和「{first}」是同一列, 请只留一个")
         for written, first in sheet.duplicates
@@ -137,16 +145,16 @@ def check_table(
     return Roster(rows), errors
 
 
-def _check_row(sheet: _Sheet, line: int, cells: Sequence[str], errors: list[RosterError]) -> RosterRow | None:
+def _check_row(sheet: Sheet, line: int, cells: Sequence[str], errors: list[RosterError]) -> RosterRow | None:
     def error(field: str, message: str) -> None:
         errors.append(RosterError(line, sheet.column(field), message))
 
-    community = _label(sheet.cell(cells, "community"))
-    grid = _label(sheet.cell(cells, "grid")) or None
+    community = clean_label(sheet.cell(cells, "community"))
+    grid = clean_label(sheet.cell(cells, "grid")) or None
     building = normalize_building(sheet.cell(cells, "building"))
     unit = normalize_unit(sheet.cell(cells, "unit"))
     room = normalize_room(sheet.cell(cells, "room"))
-    name = _name(sheet.cell(cells, "name"))
+    name = clean_name(sheet.cell(cells, "name"))
 
     role: Role | None = None
     role_text = sheet.cell(cells, "role")
@@ -186,7 +194,7 @@ def _check_row(sheet: _Sheet, line: int, cells: Sequence[str], errors: list[Rost
                      role=role, name=name, phone=phone, telegram_id=telegram_id)
 
 
-def _check_places(sheet: _Sheet, rows: list[RosterRow], errors: list[RosterError]) -> list[RosterRow]:
+def _check_places(sheet: Sheet, rows: list[RosterRow], errors: list[RosterError]) -> list[RosterRow]:
     """Every building belongs to exactly one grid; rows that leave the grid out get it filled in.
 
     A secretary lists the grid once per building (on the 楼栋长's row, say) and leaves it blank
@@ -225,7 +233,7 @@ def _check_places(sheet: _Sheet, rows: list[RosterRow], errors: list[RosterError
     return filled
 
 
-def _check_people(sheet: _Sheet, rows: list[RosterRow], errors: list[RosterError]) -> None:
+def _check_people(sheet: Sheet, rows: list[RosterRow], errors: list[RosterError]) -> None:
     """One person, one phone and one telegram_id, however many roles (rows) they hold.
 
     Rows with the same name in a community are taken as one person: two real namesakes must be

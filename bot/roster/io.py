@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,13 @@ from bot.roster.check import check_table, looks_like_header
 from bot.roster.export import write_roster
 from bot.roster.model import Roster, RosterError
 
-__all__ = ["RosterFileError", "read_roster", "read_table", "write_roster"]
+__all__ = ["RosterFileError", "read_roster", "read_table", "split_header", "write_roster"]
 
 # How far down to look for the header: sheets often open with a title line or two.
 _HEADER_SEARCH_LINES = 10
 
 Table = list[tuple[int, list[str]]]  # (1-based line in the file, cells), blank lines left out
+HeaderTest = Callable[[Sequence[str]], bool]
 
 
 class RosterFileError(ValueError):
@@ -36,31 +38,40 @@ def read_roster(path: Path) -> tuple[Roster, list[RosterError]]:
     table = read_table(path)
     if not table:
         return Roster(), [RosterError(1, None, "文件里没有内容")]
-    # The header is the first line that names at least two known columns; failing that, the
-    # first line, so the missing-column errors speak about what the user sees at the top.
-    head = next((i for i, (_, cells) in enumerate(table[:_HEADER_SEARCH_LINES]) if looks_like_header(cells)), 0)
+    header_line, header, lines = split_header(table)
+    return check_table(header_line, header, lines)
+
+
+def split_header(table: Table, is_header: HeaderTest = looks_like_header) -> tuple[int, list[str], Table]:
+    """(line of the header, the header, the lines below it) of a non-empty table.
+
+    The header is the first line that names at least two known columns; failing that, the first
+    line, so the missing-column errors speak about what the user sees at the top.
+    """
+    head = next((i for i, (_, cells) in enumerate(table[:_HEADER_SEARCH_LINES]) if is_header(cells)), 0)
     header_line, header = table[head]
-    return check_table(header_line, header, table[head + 1:])
+    return header_line, header, table[head + 1:]
 
 
-def read_table(path: Path) -> Table:
-    """The non-blank lines of the first sheet of an .xlsx, or of a .csv, as stripped strings."""
+def read_table(path: Path, is_header: HeaderTest = looks_like_header) -> Table:
+    """The non-blank lines of an .xlsx (its first sheet with a header), or of a .csv, as stripped strings."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(path, is_header)
     if suffix == ".csv":
         return _read_csv(path.read_bytes())
     raise RosterFileError(f"不支持「{path.suffix or path.name}」文件, 请用 .xlsx 或 .csv")
 
 
-def _read_xlsx(path: Path) -> Table:
+def _read_xlsx(path: Path, is_header: HeaderTest) -> Table:
     try:
         # Not read-only: read-only sheets don't expose merged cells, which we need below.
         workbook = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise RosterFileError("这个 .xlsx 文件打不开, 可能已损坏; 请在 Excel 里另存为 .xlsx 后再发") from exc
     try:
-        sheet = next((ws for ws in workbook.worksheets if _sheet_has_header(ws)), workbook.worksheets[0])
+        sheet = next((ws for ws in workbook.worksheets if _sheet_has_header(ws, is_header)),
+                     workbook.worksheets[0])
         grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         # A merged 社区 or 网格 cell spanning twenty rows holds its value only in the top-left
         # cell; the secretary sees it on every row, so every row gets it.
@@ -74,9 +85,9 @@ def _read_xlsx(path: Path) -> Table:
     return [(i, cells) for i, cells in enumerate(grid, start=1) if any(cells)]
 
 
-def _sheet_has_header(ws: Any) -> bool:
+def _sheet_has_header(ws: Any, is_header: HeaderTest) -> bool:
     rows = ws.iter_rows(max_row=_HEADER_SEARCH_LINES, values_only=True)
-    return any(looks_like_header([_cell_text(v) for v in row]) for row in rows)
+    return any(is_header([_cell_text(v) for v in row]) for row in rows)
 
 
 def _cell_text(value: object) -> str:

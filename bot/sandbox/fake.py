@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import mimetypes
+import re
 import struct
 import time
 import zlib
@@ -372,6 +373,61 @@ class FakeTelegram:
     def send_location(self, user: User, chat: Chat | int | str | None, latitude: float, longitude: float,
                       reply_to: Any = None) -> MessageRecord:
         return self._post(user, chat, {"location": {"latitude": latitude, "longitude": longitude}}, reply_to)
+
+    def keyboard(self, user: User) -> dict | None:
+        """The reply keyboard the user's client shows under the input field in their chat with the bot.
+
+        The newest keyboard or removal the bot sent wins; a one-time keyboard hides after the user
+        next writes.
+        """
+        chat = self.private(user)
+        records = [r for r in self.world.log if r.chat_id == chat.id and not r.deleted]
+        for i in range(len(records) - 1, -1, -1):
+            record = records[i]
+            markup = record.markup if record.from_bot else None
+            if not markup or not ("keyboard" in markup or markup.get("remove_keyboard")):
+                continue
+            if markup.get("remove_keyboard"):
+                return None
+            if markup.get("one_time_keyboard") and any(not r.from_bot for r in records[i + 1:]):
+                return None
+            return copy.deepcopy(markup)
+        return None
+
+    def tap_keyboard(self, user: User, text: str, *, location: tuple[float, float] | None = None,
+                     phone: str | None = None) -> MessageRecord:
+        """``user`` taps a reply-keyboard button as the client does: a request_location button sends
+        their location, a request_contact button their own contact, any other its text."""
+        markup = self.keyboard(user)
+        shown = [b if isinstance(b, dict) else {"text": b} for row in (markup or {}).get("keyboard", []) for b in row]
+        button = next((b for b in shown if b["text"] == text), None) or next(
+            (b for b in shown if text in b["text"]), None)
+        if button is None:
+            raise ValueError(f"no keyboard button {text!r}; the client shows {[b['text'] for b in shown]}")
+        chat = self.private(user)
+        if button.get("request_location"):
+            if location is None:
+                raise ValueError("a request_location button sends the user's location: pass location=(lat, lon)")
+            return self.send_location(user, chat, *location)
+        if button.get("request_contact"):
+            if phone is None:
+                raise ValueError("a request_contact button sends the user's own number: pass phone=...")
+            return self.send_contact(user, phone, chat=chat)
+        return self.send_text(user, chat, button["text"])
+
+    def open_link(self, user: User, url: str) -> MessageRecord:
+        """``user`` opens a t.me deep link to this bot (or scans its QR code) and taps START.
+
+        The client sends "/start <payload>"; a payload Telegram does not allow (more than 64
+        characters, or others than A-Z a-z 0-9 _ -) is dropped, and plain "/start" goes.
+        """
+        m = re.fullmatch(r"(?:https?://)?(?:t\.me|telegram\.me)/([A-Za-z0-9_]{5,32})(?:\?start=([^&#]*))?", url)
+        if m is None or m.group(1).lower() != (self.world.bot.username or "").lower():
+            raise ValueError(f"{url!r} is not a link to @{self.world.bot.username}")
+        payload = m.group(2) or ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", payload):
+            payload = ""
+        return self.send_text(user, self.private(user), f"/start {payload}".strip())
 
     def press_button(self, user: User, message: Any, callback_data: str) -> CallbackRecord:
         """``user`` taps the inline button with ``callback_data`` on a bot message."""

@@ -10,6 +10,11 @@ _INLINE_ACTIONS = ("url", "callback_data", "web_app", "login_url", "switch_inlin
 # Inline-query switches may legitimately be "" (meaning "just the bot's username").
 _EMPTY_OK = ("switch_inline_query", "switch_inline_query_current_chat")
 _MAX_BUTTONS = 100
+# Reply-keyboard buttons that ask the client for something; at most one per button, and (except
+# polls) only in private chats, where Telegram answers BUTTON_TYPE_INVALID otherwise.
+REQUEST_FIELDS = ("request_contact", "request_location", "request_poll", "request_users", "request_chat",
+                  "web_app")
+PRIVATE_ONLY_REQUESTS = ("request_contact", "request_location", "request_users", "request_chat", "web_app")
 
 
 def _present(button: dict, key: str) -> bool:
@@ -59,6 +64,22 @@ def _reply_button(button: object) -> None:
         raise ApiError.bad_request("can't parse keyboard button: Can't find field \"text\"")
     if not button["text"]:
         raise ApiError.bad_request("can't parse keyboard button: Field \"text\" must be non-empty")
+    asked = [key for key in REQUEST_FIELDS if button.get(key) not in (None, False)]
+    if len(asked) > 1:
+        # The fields are documented as mutually exclusive; we refuse rather than guess.
+        raise ApiError.bad_request("can't parse keyboard button: only one of the optional fields can be used, "
+                                   f"got {', '.join(asked)}")
+    for key in ("request_contact", "request_location"):
+        if key in button and not isinstance(button[key], bool):
+            raise ApiError.bad_request(f"can't parse keyboard button: Field \"{key}\" must be of type Boolean")
+
+
+def requests_private_only(markup: dict | None) -> bool:
+    """Whether a reply keyboard has a button only private chats may carry (contact, location…)."""
+    if not markup or "keyboard" not in markup:
+        return False
+    return any(isinstance(b, dict) and any(b.get(k) not in (None, False) for k in PRIVATE_ONLY_REQUESTS)
+               for row in markup["keyboard"] for b in row)
 
 
 def _rows(markup: dict, key: str) -> list[list]:

@@ -13,7 +13,7 @@ from typing import Any
 from bot.sandbox.errors import ApiError
 from bot.sandbox.formatting import format_text
 from bot.sandbox.limits import FloodControl
-from bot.sandbox.markup import inline_only, validate_reply_markup
+from bot.sandbox.markup import inline_only, requests_private_only, validate_reply_markup
 from bot.sandbox.params import Upload
 from bot.sandbox.world import CONTENT_KEYS, SERVICE_KEYS, Chat, MessageRecord, StoredFile, World
 
@@ -202,6 +202,8 @@ class BotApi:
         content = content_fn()
         markup = validate_reply_markup(params.get("reply_markup"))
         chat = self._chat(params)
+        if chat.type != "private" and requests_private_only(markup):
+            raise ApiError.bad_request("BUTTON_TYPE_INVALID")
         reply = self._reply_to(chat, params)
         self._flood(chat)
         return self._new_message(chat, content, markup, reply)
@@ -223,6 +225,10 @@ class BotApi:
                 if size is None:
                     raise ApiError.bad_request("IMAGE_PROCESS_FAILED")
                 width, height = size
+                # "The photo's width and height must not exceed 10000 in total. Width and height
+                # ratio must be at most 20."
+                if width + height > 10000 or max(width, height) > 20 * max(1, min(width, height)):
+                    raise ApiError.bad_request("PHOTO_INVALID_DIMENSIONS")
                 mime = "image/jpeg"
             return self.world.add_file(
                 value.data, kind=kind, filename=value.filename, mime_type=mime, width=width, height=height,

@@ -76,7 +76,7 @@ def _span(delta: timedelta | None) -> str:
 
 
 def digest_text(grid_name: str, period: str, tickets: TicketNumbers, tasks: tuple[int, int, int],
-                low: list[Rate], points: list[tuple[int, str, int]]) -> str:
+                low: list[Rate], points: list[tuple[int, str, int]], extra: list[str] = ()) -> str:
     lines = [f"📊 <b>{e(grid_name)} 上周小结</b> ({period})"]
     if tickets.total:
         resolved = tickets.by_status.get("resolved", 0) + tickets.by_status.get("closed", 0)
@@ -96,5 +96,6 @@ def digest_text(grid_name: str, period: str, tickets: TicketNumbers, tasks: tupl
             lines.append("还差一点的: " + "、".join(f"{e(r.label)} {r.done}/{r.expected}" for r in low[:3]))
     if points:
         lines.append("积分: " + " · ".join(f"{e(name)} {total}分" for _, name, total in points[:3]))
+    lines += [e(line) for line in extra]  # e.g. "探访: 应访 12, 已访 10, 逾期 2"
     lines.append("新的一周, 有事随时在群里说。")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.elders import tally as elder_tally
 from bot.nlu import CATEGORY_LABELS
 from bot.places import address_label
 from bot.tasks.model import AUDIENCE_LABELS, TASK_STATUS_LABELS
@@ -17,7 +18,7 @@ from bot.tasks.stats import RATING_LABELS, rating_code
 from bot.tickets.model import STATUS_LABELS
 from bot.tickets.render import EVENT_LABELS
 
-SHEETS = ("诉求", "诉求记录", "任务", "任务完成", "通知", "通知回执")
+SHEETS = ("诉求", "诉求记录", "任务", "任务完成", "通知", "通知回执", *elder_tally.SHEETS)
 HOW_LABELS = {"words": "群里说", "reply": "回复卡片", "button": "按钮", "staff": "网格员确认"}
 
 
@@ -34,15 +35,20 @@ class ExportRequest:
     start: datetime
     end: datetime
     title: str
+    # When it was asked for: an elder whose visit was due by then is 逾期 in the sheet.
+    at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"community_id": self.community_id, "grid_id": self.grid_id, "start": self.start.isoformat(),
-                "end": self.end.isoformat(), "title": self.title}
+                "end": self.end.isoformat(), "title": self.title,
+                "at": self.at.isoformat() if self.at else None}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "ExportRequest":
+        at = data.get("at")
         return cls(data["community_id"], data["grid_id"], datetime.fromisoformat(data["start"]),
-                   datetime.fromisoformat(data["end"]), data["title"])
+                   datetime.fromisoformat(data["end"]), data["title"],
+                   datetime.fromisoformat(at) if at else None)
 
 
 TICKET_HEADER = ("编号", "登记时间", "网格", "地点", "类别", "紧急", "内容", "报告人", "负责人", "状态", "接单时间",
@@ -124,6 +130,14 @@ async def write_export(r, request: ExportRequest, zone: ZoneInfo, path: Path) ->
             sheet.append([a["notice_id"], when(a["at"]), a["name"], {"button": "按钮", "reply": "回复"}.get(a["how"], a["how"]),
                           "是" if a["expected"] else "否"])
         sheet.close()
+        # The elders of the grid and their visits: a few thousand rows, read at once.
+        elders, visits = await elder_tally.read_sheets(r, *scope)
+        at = request.at or r.now
+        for name, (header, rows) in elder_tally.build_sheets(elders, visits, at, when).items():
+            sheet = book.sheet(name, tuple(header))
+            for row in rows:
+                sheet.append(row)
+            sheet.close()
     finally:
         book.close()
     return counts

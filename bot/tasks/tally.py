@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain import Grid, Person
+from bot.elders.tally import visit_lines
 from bot.incoming import Incoming
 from bot.messages import document_message, photo_message, text_message
 from bot.nlu import CATEGORY_LABELS
@@ -193,6 +194,7 @@ class Tally:
             rates = rates_from_counts(await tx.stats.responder_counts(scope.community_id, scope.grid_id, start, now))
             count = await tx.stats.task_count(scope.community_id, scope.grid_id, start, now) if rates else 0
             lines += task_lines(count, rates)
+            lines += await visit_lines(tx, scope.community_id, scope.grid_id, start, now, most=TOP_GRIDS)
             cut = cut or len(rates) > TOP_PEOPLE
         if cut:
             lines.append("")
@@ -223,6 +225,7 @@ class Tally:
                 await tx.jobs.add(EXPORT_JOB, tx.now, {
                     "user": msg.user_id, "community": scope.community_id, "grid": scope.grid_id,
                     "name": scope.name, "label": label, "start": start.isoformat(), "end": end.isoformat(),
+                    "at": tx.now.isoformat(),
                 }, key=f"x:{msg.update_id}:{scope.grid_id or 0}")
             where = "" if msg.is_private else "私信"
             await tx.outbox.enqueue(text_message(
@@ -232,7 +235,8 @@ class Tally:
     async def prepare_export(self, job: Job) -> dict:
         p = job.payload
         request = ExportRequest(p["community"], p["grid"], datetime.fromisoformat(p["start"]),
-                                datetime.fromisoformat(p["end"]), f"{p['name']} 台账 {p['label']}")
+                                datetime.fromisoformat(p["end"]), f"{p['name']} 台账 {p['label']}",
+                                datetime.fromisoformat(p["at"]) if p.get("at") else None)
         path = self.outgoing / f"export-{job.id}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
         result = await export_in_worker(self._store.path, self._zone.key, request, path)
@@ -288,9 +292,10 @@ class Tally:
             numbers = tally_facts(await r.stats.ticket_facts(grid.community_id, grid.id, start, end), end, self._sla)
             targets = await r.stats.task_targets(grid.community_id, grid.id, start, end)
             points = await r.points.ranking(grid.community_id, start, end)
+            visits = await visit_lines(r, grid.community_id, grid.id, start, end)
         places = place_rates(targets)
         low = [p for p in places if p.done < p.expected]
-        text = digest_text(grid.name, words, numbers, task_totals(targets), low, points)
+        text = digest_text(grid.name, words, numbers, task_totals(targets), low, points, visits)
         path = self.outgoing / f"digest-{job.id}.png"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

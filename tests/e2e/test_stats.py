@@ -130,7 +130,7 @@ async def test_export_opens_in_a_spreadsheet(month, tmp_path, monkeypatch):
     book, stored = workbook_of(pg, document)
     assert stored.filename == "台账-第一网格-20261101-20261130.xlsx"
     assert document.caption == "第一网格 台账 · 2026-11-01至2026-11-30\n诉求 3 件 · 任务 1 项 · 通知 1 条"
-    assert book.sheetnames == ["诉求", "诉求记录", "任务", "任务完成", "通知", "通知回执"]
+    assert book.sheetnames == ["诉求", "诉求记录", "任务", "任务完成", "通知", "通知回执", "老人", "探访记录"]
     tickets = list(book["诉求"].iter_rows(values_only=True))
     assert tickets[0][:6] == ("编号", "登记时间", "网格", "地点", "类别", "紧急")
     assert [r[0] for r in tickets[1:]] == [1, 2, 3]
