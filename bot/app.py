@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 import handlers
 from bot.config import Config, require_token
 from bot.outbox import Sender
+from bot.ratelimit import RateLimits
 from bot.services import Services
 from handlers.delivery import TelegramDelivery
 from storage import Store
@@ -22,15 +23,19 @@ Clock = Callable[[], datetime]
 JOB_TICK_SECONDS = 20
 
 
-def build_application(config: Config, clock: Clock | None = None) -> Application:
-    """A ready-to-start Application; the store opens and the sender starts in post_init."""
+def build_application(config: Config, clock: Clock | None = None, limits: RateLimits | None = None) -> Application:
+    """A ready-to-start Application; the store opens and the sender starts in post_init.
+
+    `clock` is the bot's now and `limits` the sender's rate limits with their monotonic clock: real
+    time unless given (the playground runs both on its movable clock).
+    """
     app = (
         ApplicationBuilder()
         .token(require_token(config))
         .base_url(config.api_url)
         .base_file_url(config.file_base_url)
         .defaults(Defaults(tzinfo=config.zone))
-        .post_init(lambda a: _open(a, config, clock))
+        .post_init(lambda a: _open(a, config, clock, limits or RateLimits()))
         .post_shutdown(_close)
         .build()
     )
@@ -38,7 +43,7 @@ def build_application(config: Config, clock: Clock | None = None) -> Application
     return app
 
 
-async def _open(app: Application, config: Config, clock: Clock | None) -> None:
+async def _open(app: Application, config: Config, clock: Clock | None, limits: RateLimits) -> None:
     store = await Store.open(config.db, clock=clock)
     services = Services.build(config, store)
     services.chat.warm_up()
@@ -46,7 +51,7 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     async with store.tx() as tx:
         await tx.meta.set("bot_username", app.bot.username)
     await handlers.publish_commands(app)
-    sender = Sender(store, TelegramDelivery(app.bot))
+    sender = Sender(store, TelegramDelivery(app.bot), limits, monotonic=limits.clock)
     app.bot_data["sender_task"] = asyncio.create_task(sender.run(), name="outbox-sender")
     # Due jobs are read from the database on every tick, so a restart re-schedules all of them
     # and one missed while the bot was down fires once, late. APScheduler's default

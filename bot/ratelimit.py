@@ -37,7 +37,8 @@ class RateLimits:
         private_burst: int = 3,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._clock = clock
+        # Public: the sender holds chats on this same clock (the playground supplies a movable one).
+        self.clock = clock
         self._all = _Window(per_second, 1.0)
         self._per_group_minute = per_group_minute
         self._private_burst = private_burst
@@ -54,17 +55,17 @@ class RateLimits:
         return window
 
     def chat_wait(self, chat_id: int) -> float:
-        return self._chat(chat_id).wait(self._clock())
+        return self._chat(chat_id).wait(self.clock())
 
     def global_wait(self) -> float:
-        return self._all.wait(self._clock())
+        return self._all.wait(self.clock())
 
     def record_global(self) -> None:
         """A call that counts only toward the bot's overall rate (a delete, a private edit)."""
-        self._all.record(self._clock())
+        self._all.record(self.clock())
 
     def record(self, chat_id: int) -> None:
-        now = self._clock()
+        now = self.clock()
         self._all.record(now)
         self._chat(chat_id).record(now)
         if len(self._chats) > 10_000:
