@@ -13,6 +13,7 @@ from telegram.ext import Application
 
 from bot import app as bot_app
 from bot.config import Config
+from bot.domain import Assignment
 from bot.ratelimit import RateLimits
 from bot.roles import Role
 from bot.roster.io import read_roster
@@ -80,6 +81,7 @@ class Member:
     roles: tuple[Role, ...]
     grid: str | None
     user: User
+    assignments: tuple[Assignment, ...] = ()  # each role with where it is held
 
 
 @dataclass
@@ -148,7 +150,7 @@ class Playground:
                     user = self.fake.add_user(person.name)
                     grid = next((a.grid for a in person.roles if a.grid), None)
                     self.members[person.name] = Member(
-                        person.id, person.name, tuple(a.role for a in person.roles), grid, user)
+                        person.id, person.name, tuple(a.role for a in person.roles), grid, user, person.roles)
                     # Residents start unknown to the bot: they are the ones who link themselves.
                     if self.link_everyone and not person.has(Role.RESIDENT):
                         await tx.people.link(person.id, user.id)
