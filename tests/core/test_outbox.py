@@ -187,3 +187,20 @@ async def test_old_update_ids_are_forgotten_but_recent_ones_kept(store):
         pass
     assert await store.prune() == 1
     assert not await store.seen_update(1) and await store.seen_update(2)
+
+
+def test_a_chats_window_is_a_little_longer_than_telegrams():
+    # We count a message when we start sending it, Telegram when it arrives: without a margin the
+    # 21st message to a group, sent the instant our minute is up, can arrive inside Telegram's.
+    ticks = [0.0]
+    limits = RateLimits(clock=lambda: ticks[0])
+    for _ in range(20):
+        limits.record(-100)
+    for _ in range(3):
+        limits.record(9)
+    ticks[0] = 60.0
+    assert limits.chat_wait(-100) > 0
+    ticks[0] = 60.5
+    assert limits.chat_wait(-100) == 0
+    ticks[0] = 3.0
+    assert limits.chat_wait(9) > 0
