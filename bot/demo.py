@@ -6,11 +6,13 @@ import logging
 import re
 import sys
 import tempfile
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.groups import grid_key
+from bot.jobs import in_quiet_hours
 from bot.playground import START, MovableClock, Playground, buttons
 from bot.sandbox import Chat
 from bot.services import quiet_hours
@@ -20,7 +22,9 @@ log = logging.getLogger(__name__)
 # Where sent files (exports, charts) are written so they can be opened; `--files` changes it.
 FILES = Path(tempfile.gettempdir()) / "sanzhang-demo"
 MAX_CLOCK_MOVE = timedelta(days=60)
+PACED_NOTE = timedelta(seconds=30)  # sending took this much longer than the moment things fell due: say why
 MAX_TEXT = 4096  # what one Telegram message may hold
+MAX_CAPTION = 1024  # and a photo's caption
 WEEKDAYS = "一二三四五六日"
 
 HELP = """\
@@ -106,6 +110,7 @@ class Demo:
         self.shown = len(pg.fake.calls())  # how many of the bot's calls have been printed
         self.heading: str | None = None  # printed before the next output (a moment while the clock moves)
         self.last_heading: str | None = None
+        self.paced = timedelta()  # how long the paced sender took beyond the moments things fell due
 
     def say(self, text: str = "") -> None:
         if self.at_prompt:
@@ -143,10 +148,7 @@ class Demo:
 
     def in_quiet_hours(self) -> bool:
         quiet = quiet_hours(self.pg.services.config)
-        local = self.pg.clock.now.astimezone(self.pg.services.config.zone).time()
-        if quiet.start <= quiet.end:
-            return quiet.start <= local < quiet.end
-        return local >= quiet.start or local < quiet.end
+        return in_quiet_hours(self.pg.clock.now, self.pg.services.config.zone, quiet.start, quiet.end)
 
     def banner(self) -> None:
         self.say("三长助手 演示: 本机模拟的 Telegram, 示例名册 (长山花园社区)。")
@@ -171,6 +173,7 @@ class Demo:
         if line in ("/quit", "/exit", "退出"):
             return False
         command, _, rest = line.partition(" ")
+        began, self.paced = self.pg.clock.now, timedelta()
         try:
             match command:
                 case "/as":
@@ -182,6 +185,8 @@ class Demo:
                 case "/share":
                     await self._share()
                 case "/photo":
+                    if len(rest.strip()) > MAX_CAPTION:
+                        raise Hint(f"照片的说明最多 {MAX_CAPTION} 个字, 这条有 {len(rest.strip())} 个字")
                     self._join_if_needed()
                     await self.pg.send_photo(self.who, self._where_obj(), caption=rest.strip() or None)
                 case "/clock":
@@ -197,6 +202,10 @@ class Demo:
                     await self.pg.say(self.who, line, where=self._where_obj())
             # Cards are edited a few seconds after a change (edits are bundled): show them too.
             await self.pg.settle(within=5, on_progress=self.show_new)
+            if command != "/clock":
+                self.show_new()
+                self.paced = self.pg.clock.now - began
+                self._paced_note()
         except Hint as hint:
             self.say(f"  (演示提示: {hint})")
         except TimeoutError:
@@ -283,10 +292,17 @@ class Demo:
         clock.now = max(clock.now, target)
         await self._run_due()
         self.last_heading = None
+        self._paced_note()
         note = f"  (现在是 {self.moment()}"
         if self.in_quiet_hours():
             note += f", {self.quiet_note()}: 不紧急的提醒等到早上再发"
         self.say(note + ")")
+
+    def _paced_note(self) -> None:
+        if self.paced >= PACED_NOTE:
+            self.say(f"  (消息多, 机器人按 Telegram 的限速慢慢发: 群里每分钟最多 20 条, 私聊每秒约 1 条; "
+                     f"都发完时是 {self.moment()})")
+        self.paced = timedelta()
 
     async def _run_due(self) -> None:
         """Run what is due now and show what goes out, as the paced sender gets it out."""
@@ -296,8 +312,7 @@ class Demo:
         await self.pg.settle(on_progress=self.show_new)
         self.show_new()
         self.heading = None
-        if self.pg.clock.now - began >= timedelta(minutes=1):
-            self.say(f"  (消息多, 机器人按 Telegram 的限速慢慢发: 群里每分钟最多 20 条, 到 {self.moment()} 才发完)")
+        self.paced += self.pg.clock.now - began
 
     def _people(self) -> None:
         members = self.pg.members.values()
@@ -414,7 +429,23 @@ async def run(script: Path | None, db: Path | None, out: TextIO, files: Path = F
 
 async def _interactive(demo: Demo) -> None:
     loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    wanted = threading.Event()
     busy = asyncio.Lock()
+
+    def read() -> None:
+        """Reads one line whenever the demo asks. A daemon thread, not the loop's executor: Ctrl-C
+        must end the demo at once, not wait for a line that input() is still waiting for."""
+        while True:
+            wanted.wait()
+            wanted.clear()
+            try:
+                line: str | None = input("> ")
+            except (EOFError, OSError):
+                line = None
+            loop.call_soon_threadsafe(lines.put_nowait, line)
+            if line is None:
+                return
 
     async def watch() -> None:
         """Print what the bot sends on its own (a reminder, a late edit) while the person reads."""
@@ -427,13 +458,14 @@ async def _interactive(demo: Demo) -> None:
                     print("> ", end="", file=demo.out, flush=True)
                     demo.at_prompt = True
 
+    threading.Thread(target=read, name="demo-input", daemon=True).start()
     watcher = asyncio.create_task(watch())
     try:
         while True:
             demo.at_prompt = True
-            try:
-                line = await loop.run_in_executor(None, lambda: input("> "))
-            except EOFError:
+            wanted.set()
+            line = await lines.get()
+            if line is None:
                 break
             demo.at_prompt = False
             async with busy:
@@ -452,4 +484,5 @@ def main(script: Path | None = None, db: Path | None = None, files: Path | None 
     try:
         return asyncio.run(run(script, db, sys.stdout, files, problems))
     except KeyboardInterrupt:
+        print(file=sys.stdout)
         return 130

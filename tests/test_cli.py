@@ -122,13 +122,14 @@ async def test_a_group_flood_while_the_clock_moves_is_paced_and_said_so(tmp_path
 async def test_the_demos_own_words_are_chinese_and_a_newcomer_in_a_group_is_added_to_it(tmp_path):
     transcript = await play(
         tmp_path, "/as 张阿姨", "我家楼上漏水了", "/photo 照片", "/tap 1", "/in 火星", "/tap", "/tap 99",
-        "/clock 明天", "/clock -1h", "/clock +99999d", "/as", "/as 网格员", "/share", "x" * 5000)
+        "/clock 明天", "/clock -1h", "/clock +99999d", "/as", "/as 网格员", "/share", "x" * 5000, "/photo " + "说" * 1100)
     notes = [line for line in transcript.splitlines() if line.startswith("  (")]
     # English words, leaving out the demo's own commands ("/clock +4h", "/people")
     assert notes and not [line for line in notes if re.search(r"[A-Za-z]{3,}", re.sub(r"/[a-z]+", "", line))]
     assert "还不在 第一网格三长群 里, 先把 张阿姨 拉进群" in transcript
     assert "已记录 #1 给排水" in transcript
     assert turn(transcript, "x" * 5000) == ["  (演示提示: 一条消息最多 4096 个字, 这条有 5000 个字, 请分几条发)"]
+    assert turn(transcript, "/photo " + "说" * 1100) == ["  (演示提示: 照片的说明最多 1024 个字, 这条有 1100 个字)"]
     assert "演示出了点问题" not in transcript and "Traceback" not in transcript
 
 
@@ -167,3 +168,49 @@ def test_the_interactive_demo_reads_what_is_typed_and_logs_to_a_file(tmp_path):
     assert result.returncode == 0 and result.stderr == ""
     assert "已记录 #1 电力照明" in result.stdout and "Traceback" not in result.stdout
     assert (tmp_path / "demo.log").exists()
+
+
+def test_ctrl_c_ends_the_interactive_demo(tmp_path):
+    """Ctrl-C at the prompt ends the demo, rather than leaving it waiting for one more line."""
+    import fcntl
+    import pty
+    import select
+    import termios
+    import time
+
+    master, terminal = pty.openpty()
+
+    def own_terminal() -> None:  # the demo's terminal is the pty, so Ctrl-C reaches it as SIGINT
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    demo = subprocess.Popen([sys.executable, "-m", "bot", "demo", "--files", str(tmp_path)], cwd=ROOT, env=env,
+                            stdin=terminal, stdout=terminal, stderr=terminal, preexec_fn=own_terminal)
+    os.close(terminal)
+    seen = b""
+
+    def read_until(done, seconds: float) -> None:
+        nonlocal seen
+        end = time.monotonic() + seconds
+        while not done() and time.monotonic() < end:
+            if select.select([master], [], [], 0.1)[0]:
+                try:
+                    seen += os.read(master, 65536)
+                except OSError:
+                    return
+
+    try:
+        read_until(lambda: "现在您是 李红".encode() in seen, 60)
+        os.write(master, b"\x03")
+        read_until(lambda: demo.poll() is not None, 20)
+        try:
+            demo.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pass
+        assert demo.poll() == 130, seen.decode("utf-8", "replace")[-300:]
+        assert b"Traceback" not in seen
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+        os.close(master)
