@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sys
 import tempfile
@@ -484,5 +485,8 @@ def main(script: Path | None = None, db: Path | None = None, files: Path | None 
     try:
         return asyncio.run(run(script, db, sys.stdout, files, problems))
     except KeyboardInterrupt:
-        print(file=sys.stdout)
-        return 130
+        # Ctrl-C while the input thread sits in input(): a normal exit would wait on (or abort over)
+        # its lock on stdin. The session is already closed; leave now.
+        print(flush=True)
+        logging.shutdown()
+        os._exit(130)

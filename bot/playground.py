@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from storage import Store
 from storage.roster import apply_roster
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+ERROR_LOGGER = "handlers.errors"  # where the bot's error handler reports an update that failed
 EXAMPLE_ROSTER = DEPLOY / "roster.example.csv"
 
 
@@ -72,6 +74,18 @@ class MovableClock:
         return self.now.timestamp()
 
 
+class _Failures(logging.Handler):
+    """Collects the updates the bot's error handler caught, so a test can tell silence from a crash."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.caught: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        self.caught.append(f"{record.getMessage()}: {type(error).__name__}: {error}")
+
+
 @dataclass
 class Member:
     """A roster person with their fake Telegram account."""
@@ -96,8 +110,15 @@ class Playground:
     limits: RateLimits = field(init=False)
     members: dict[str, Member] = field(init=False, default_factory=dict)
     groups: dict[str, Chat] = field(init=False, default_factory=dict)
+    _failures: _Failures = field(init=False, default_factory=_Failures)
+
+    @property
+    def failures(self) -> list[str]:
+        """Updates whose handling raised (the user got an apology, or silence in a group)."""
+        return self._failures.caught
 
     async def start(self) -> "Playground":
+        logging.getLogger(ERROR_LOGGER).addHandler(self._failures)
         # Message dates and Telegram's flood control run on the playground's clock, like the bot.
         self.fake = FakeTelegram(clock=self.clock.timestamp, monotonic=self.clock.monotonic)
         await self.fake.start()
@@ -121,8 +142,11 @@ class Playground:
             self.app = None
 
     async def stop(self) -> None:
-        await self.stop_bot()
-        await self.fake.stop()
+        try:
+            await self.stop_bot()
+            await self.fake.stop()
+        finally:
+            logging.getLogger(ERROR_LOGGER).removeHandler(self._failures)
 
     async def __aenter__(self) -> "Playground":
         return await self.start()

@@ -1,6 +1,8 @@
 """Nothing is lost and nothing is said twice: failures, restarts, blocked users, broken code."""
 from __future__ import annotations
 
+import pytest
+
 
 async def test_a_user_who_blocked_the_bot_does_not_stop_the_queue_and_the_admin_sees_it(pg):
     pg.fake.block_bot(pg.user("祝兰红"))
@@ -31,6 +33,7 @@ async def test_messages_queued_during_an_outage_are_sent_once_after_a_restart(pg
     assert sum("报告人" in (m.text or "") for m in pg.inbox("祝兰红")) == 1
 
 
+@pytest.mark.bot_fails
 async def test_a_crash_in_the_core_gets_a_polite_apology_and_no_traceback(pg, monkeypatch):
     async def broken(msg):
         raise RuntimeError("database is on fire")
@@ -38,6 +41,7 @@ async def test_a_crash_in_the_core_gets_a_polite_apology_and_no_traceback(pg, mo
     monkeypatch.setattr(pg.services.accounts, "whoami", broken)
     replies = await pg.say("李红", "/whoami")
     assert replies[-1].text == "抱歉, 刚才出了点问题, 没有处理成功。请稍后再试一次。"
+    assert pg.failures and "database is on fire" in pg.failures[-1]
     assert "Traceback" not in replies[-1].text and "fire" not in replies[-1].text
 
 
