@@ -81,7 +81,7 @@ def log_to_file(files: Path) -> Problems | None:
 
 def parse_clock_move(text: str) -> timedelta:
     """"+4h", "90m", "+2d", "+1d3h", "+4小时": how far to move the demo clock forward."""
-    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+", "", text).lower()
     if text.startswith("-"):
         raise Hint("时间只能往前拨, 不能倒回去。例如 /clock +4h")
     parts = re.findall(r"(\d+)(个小时|小时|分钟|min|[mhd分时天日])", text.removeprefix("+"))

@@ -186,3 +186,17 @@ def test_ctrl_c_ends_the_interactive_demo(tmp_path):
     finally:
         if demo.poll() is None:
             demo.kill()
+
+
+def test_clock_moves_are_read_as_people_type_them():
+    from datetime import timedelta
+
+    from bot.demo import Hint, parse_clock_move
+
+    assert parse_clock_move("+4H") == parse_clock_move("4h") == parse_clock_move("+4小时") == timedelta(hours=4)
+    assert parse_clock_move("+1d3h") == timedelta(days=1, hours=3)
+    assert parse_clock_move("+ 90 m") == parse_clock_move("+90分钟") == timedelta(minutes=90)
+    for wrong, hint in [("-1h", "不能倒回去"), ("+1.5h", "请这样写"), ("+h", "请这样写"), ("+61d", "最多快进 60 天"),
+                        ("+99999999999d", "最多快进 60 天")]:
+        with pytest.raises(Hint, match=hint):
+            parse_clock_move(wrong)
