@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import signal
@@ -81,14 +82,14 @@ def test_parse_reads_lines_and_writes_json():
 # -- the demo as a newcomer plays it ------------------------------------------------------------
 
 
-async def play(tmp_path: Path, *lines: str) -> str:
+async def play(tmp_path: Path, *lines: str, problems=None) -> str:
     """Replay `lines` through the demo in this process; returns the transcript."""
     from bot.demo import run as run_demo
 
     script = tmp_path / "script.txt"
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = io.StringIO()
-    assert await run_demo(script, None, out, tmp_path / "files") == 0
+    assert await run_demo(script, None, out, tmp_path / "files", problems) == 0
     return out.getvalue()
 
 
@@ -134,6 +135,26 @@ async def test_the_demos_own_words_are_chinese_and_a_newcomer_in_a_group_is_adde
     assert "演示出了点问题" not in transcript and "Traceback" not in transcript
 
 
+@pytest.mark.bot_fails
+async def test_a_bot_error_shows_as_one_chinese_line_pointing_to_the_log(tmp_path, monkeypatch):
+    from bot.accounts import Accounts
+    from bot.demo import Problems
+
+    async def broken(self, msg):
+        raise RuntimeError("database is on fire")
+
+    monkeypatch.setattr(Accounts, "whoami", broken)
+    problems = Problems(tmp_path / "demo.log")
+    logging.getLogger().addHandler(problems)
+    try:
+        transcript = await play(tmp_path, "/whoami", "/contacts", problems=problems)
+    finally:
+        logging.getLogger().removeHandler(problems)
+    assert turn(transcript, "/whoami") == [f"  (机器人记下了一个错误, 详情在 {tmp_path / 'demo.log'})"]
+    assert "一线工作清单" in turn(transcript, "/contacts")[0]  # the demo went on
+    assert "fire" not in transcript and "Traceback" not in transcript
+
+
 async def test_the_banner_says_the_demo_time_and_the_quiet_hours(tmp_path):
     banner = (await play(tmp_path, "/quit")).splitlines()
     assert "演示时钟现在是 11月18日 周三 09:00 (北京时间), 不是您电脑上的时间; 用 /clock +4h 让时间快进。" in banner
@@ -168,7 +189,7 @@ def test_the_interactive_demo_reads_what_is_typed_and_logs_to_a_file(tmp_path):
     result = run("demo", "--files", str(tmp_path), stdin="/as 小李\n楼道灯坏了\n/ticket 99999999999999999999999\n/quit\n")
     assert result.returncode == 0 and result.stderr == ""
     assert "已记录 #1 电力照明" in result.stdout and "Traceback" not in result.stdout
-    assert (tmp_path / "demo.log").exists()
+    assert "演示时钟现在是 11月18日 周三 09:00" in result.stdout  # a person's demo starts there too
 
 
 def test_ctrl_c_ends_the_interactive_demo(tmp_path):
