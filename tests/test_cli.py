@@ -195,8 +195,10 @@ def test_the_interactive_demo_reads_what_is_typed_and_logs_to_a_file(tmp_path):
 def test_ctrl_c_ends_the_interactive_demo(tmp_path):
     """Ctrl-C at the prompt ends the demo, rather than leaving it waiting for one more line."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    # As from a terminal: a suite started in the background (`... &`) hands its children an ignored SIGINT.
     demo = subprocess.Popen([sys.executable, "-m", "bot", "demo", "--files", str(tmp_path)], cwd=ROOT, env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         for line in demo.stdout:  # the banner, up to where the demo waits for the first line
             if line.startswith("现在您是 李红".encode()):
