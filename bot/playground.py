@@ -226,7 +226,8 @@ class Playground:
         while True:
             if time.monotonic() - moved_at > patience:
                 raise TimeoutError(f"the outbox did not drain: nothing moved for {patience:.0f} s")
-            await self.fake.settle(quiet=0.05, timeout=patience)
+            # Any pause lets a just-created handler task start; the checks below do the real work.
+            await self.fake.settle(quiet=0.02, timeout=patience)
             if len(self.fake.world.calls) != seen:
                 seen = len(self.fake.world.calls)
                 moved_at = time.monotonic()
