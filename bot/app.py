@@ -19,6 +19,7 @@ from bot.health import Health
 from bot.intake import UpdateIntake
 from bot.metrics import Metrics
 from bot.outbox import Sender
+from bot.ratelimit import RateLimits
 from bot.services import Services
 from handlers.delivery import TelegramDelivery
 from handlers.intake import DurableBot, replay
@@ -52,12 +53,16 @@ def build_bot(config: Config) -> DurableBot:
     )
 
 
-def build_application(config: Config, clock: Clock | None = None) -> Application:
-    """A ready-to-start Application; the store opens and the sender starts in post_init."""
+def build_application(config: Config, clock: Clock | None = None, limits: RateLimits | None = None) -> Application:
+    """A ready-to-start Application; the store opens and the sender starts in post_init.
+
+    `clock` is the bot's now and `limits` the sender's rate limits with their monotonic clock: real
+    time unless given (the playground runs both on its movable clock).
+    """
     app = (
         ApplicationBuilder()
         .bot(build_bot(config))
-        .post_init(lambda a: _open(a, config, clock))
+        .post_init(lambda a: _open(a, config, clock, limits or RateLimits()))
         .post_shutdown(_close)
         .build()
     )
@@ -66,7 +71,7 @@ def build_application(config: Config, clock: Clock | None = None) -> Application
     return app
 
 
-async def _open(app: Application, config: Config, clock: Clock | None) -> None:
+async def _open(app: Application, config: Config, clock: Clock | None, limits: RateLimits) -> None:
     # Telegram keeps the menus from the last run: refreshing them goes on while the rest starts.
     menus = asyncio.create_task(_publish_menus(app), name="publish-menus")
     store = await Store.open(config.db, clock=clock)
@@ -85,7 +90,8 @@ async def _open(app: Application, config: Config, clock: Clock | None) -> None:
     async with store.tx() as tx:
         await tx.meta.set("bot_username", app.bot.username)
     await menus
-    sender = Sender(store, metrics.timed(TelegramDelivery(app.bot)))
+    sender = Sender(store, metrics.timed(TelegramDelivery(app.bot)), limits, monotonic=limits.clock)
+    app.bot_data["sender"] = sender
     app.bot_data["sender_task"] = asyncio.create_task(sender.run(), name="outbox-sender")
     app.bot_data["web"] = await _serve_web(app, config, store, intake, metrics, sender)
     # Due jobs are read from the database on every tick, so a restart re-schedules all of them

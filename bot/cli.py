@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="不用 Telegram, 在本机终端里体验机器人")
     demo.add_argument("--script", type=Path, help="按脚本回放对话并打印记录")
     demo.add_argument("--db", type=Path, help="演示用数据库 (默认临时文件)")
+    demo.add_argument("--files", type=Path, help="机器人发来的文件 (台账、统计图) 存到哪个文件夹")
 
     roster = sub.add_parser("roster", help="名册: 导入、导出、邀请链接")
     rsub = roster.add_subparsers(dest="roster_command", required=True)
@@ -85,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         if command == "demo":
             from bot.demo import main as demo_main
 
-            return demo_main(script=getattr(args, "script", None), db=getattr(args, "db", None))
+            return demo_main(script=getattr(args, "script", None), db=getattr(args, "db", None),
+                             files=getattr(args, "files", None))
         if command == "roster":
             from bot import roster_cli
 

@@ -80,6 +80,10 @@ class JobRunner:
         if self._kicked is None or self._kicked.done():
             self._kicked = asyncio.create_task(self.run_due(), name="jobs-kick")
 
+    def busy(self) -> bool:
+        """Background work (an export, a digest's chart) or a run of due jobs is under way."""
+        return any(t is not None and not t.done() for t in (self._kicked, *self._background.values()))
+
     async def idle(self) -> None:
         """Wait until nothing runs: the background work done and no run under way."""
         while True:

@@ -88,8 +88,8 @@ class Sender:
         self._all_hold: datetime | None = None
         self._last_429: tuple[int, datetime] | None = None
         self._down_since: datetime | None = None
-        self._round_trip = 0.0  # seconds, a moving average of Telegram's answers
         self._next_start = 0.0  # when the next call may start (monotonic), to space calls evenly
+        self._round_trip = 0.0  # seconds, a moving average of Telegram's answers
 
     @property
     def reachable(self) -> bool:
@@ -126,6 +126,19 @@ class Sender:
         if self._held_until:
             delay = min(delay, self._held_until - self._monotonic())
         return max(0.05, min(30.0, delay))
+
+    def wait_for(self, chat_ids: set[int]) -> float:
+        """Seconds until one of these chats may have its next message, whatever holds it back: the
+        rate limits, a 429's retry_after, an outage's back-off. 0 when one may go now."""
+        now = self._store.now()
+        everything = max(self._limits.global_wait(), self._next_start - self._monotonic(),
+                         (self._all_hold - now).total_seconds() if self._all_hold else 0.0)
+        waits = []
+        for chat_id in chat_ids:
+            held = self._chat_hold.get(chat_id)
+            waits.append(max(everything, self._limits.chat_wait(chat_id),
+                             (held - now).total_seconds() if held else 0.0))
+        return max(0.0, min(waits, default=0.0))
 
     def in_flight_limit(self) -> int:
         """How many calls may be under way: Telegram's rate times the round trip, with room for jitter."""

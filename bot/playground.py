@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -12,6 +14,8 @@ from telegram.ext import Application
 
 from bot import app as bot_app
 from bot.config import Config
+from bot.domain import Assignment
+from bot.ratelimit import RateLimits
 from bot.roles import Role
 from bot.roster.io import read_roster
 from bot.sandbox import Chat, FakeTelegram, MessageRecord, User
@@ -20,25 +24,42 @@ from storage import Store
 from storage.roster import apply_roster
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+ERROR_LOGGER = "handlers.errors"  # where the bot's error handler reports an update that failed
 EXAMPLE_ROSTER = DEPLOY / "roster.example.csv"
 WEBHOOK_URL = "https://bot.example.org/telegram/hook"
 WEBHOOK_SECRET = "playground-secret"
 
 
-class MovableClock:
-    """The bot's idea of now: it runs like a watch, and tests move it forward to reach deadlines."""
+# Where every playground starts unless a test says otherwise: a Wednesday morning in Beijing, so
+# "今天下午4点前" is ahead, reminders are out of quiet hours, and no test depends on when it runs.
+START = datetime(2026, 11, 18, 1, 0, tzinfo=timezone.utc)  # 周三 09:00 in Shanghai
 
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime.now(timezone.utc)
+
+class MovableClock:
+    """The bot's idea of now: it runs like a watch from a fixed start, and tests move it forward.
+
+    `monotonic()` is the same timeline as seconds for the sender's rate limits and the fake's flood
+    control: it runs with the watch and takes every forward move, but never goes back when a test
+    sets an earlier moment. `ticks` is the watch itself (real monotonic time by default).
+    """
+
+    def __init__(self, start: datetime = START, ticks: Callable[[], float] = time.monotonic) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the playground clock needs an aware datetime")
+        self._ticks = ticks
+        self._moved = 0.0
+        self._base = start
+        self._set_at = ticks()
 
     @property
     def now(self) -> datetime:
-        return self._base + timedelta(seconds=time.monotonic() - self._set_at)
+        return self._base + timedelta(seconds=self._ticks() - self._set_at)
 
     @now.setter
     def now(self, moment: datetime) -> None:
+        self._moved += max(0.0, (moment - self.now).total_seconds())
         self._base = moment
-        self._set_at = time.monotonic()
+        self._set_at = self._ticks()
 
     def __call__(self) -> datetime:
         return self.now
@@ -46,6 +67,25 @@ class MovableClock:
     def advance(self, **delta: float) -> datetime:
         self.now = self.now + timedelta(**delta)
         return self.now
+
+    def monotonic(self) -> float:
+        return self._ticks() + self._moved
+
+    def timestamp(self) -> float:
+        """Unix seconds of now: the fake Telegram's clock for message dates."""
+        return self.now.timestamp()
+
+
+class _Failures(logging.Handler):
+    """Collects the updates the bot's error handler caught, so a test can tell silence from a crash."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.caught: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        self.caught.append(f"{record.getMessage()}: {type(error).__name__}: {error}")
 
 
 @dataclass
@@ -57,6 +97,7 @@ class Member:
     roles: tuple[Role, ...]
     grid: str | None
     user: User
+    assignments: tuple[Assignment, ...] = ()  # each role with where it is held
 
 
 @dataclass
@@ -70,11 +111,20 @@ class Playground:
     webhook: bool = False
     fake: FakeTelegram = field(init=False)
     app: Application | None = field(init=False, default=None)
+    limits: RateLimits = field(init=False)
     members: dict[str, Member] = field(init=False, default_factory=dict)
     groups: dict[str, Chat] = field(init=False, default_factory=dict)
+    _failures: _Failures = field(init=False, default_factory=_Failures)
+
+    @property
+    def failures(self) -> list[str]:
+        """Updates whose handling raised (the user got an apology, or silence in a group)."""
+        return self._failures.caught
 
     async def start(self) -> "Playground":
-        self.fake = FakeTelegram()
+        logging.getLogger(ERROR_LOGGER).addHandler(self._failures)
+        # Message dates and Telegram's flood control run on the playground's clock, like the bot.
+        self.fake = FakeTelegram(clock=self.clock.timestamp, monotonic=self.clock.monotonic)
         await self.fake.start()
         await self._seed()
         await self.start_bot()
@@ -88,7 +138,9 @@ class Playground:
         )
         if self.webhook:
             self.fake.webhook.route = lambda: self.web_url
-        self.app = bot_app.build_application(config, clock=self.clock)
+        # The sender's limits run on the same clock, so settle() can skip their waits.
+        self.limits = RateLimits(clock=self.clock.monotonic)
+        self.app = bot_app.build_application(config, clock=self.clock, limits=self.limits)
         await bot_app.start(self.app, poll_timeout=1)
 
     async def stop_bot(self) -> None:
@@ -97,8 +149,11 @@ class Playground:
             self.app = None
 
     async def stop(self) -> None:
-        await self.stop_bot()
-        await self.fake.stop()
+        try:
+            await self.stop_bot()
+            await self.fake.stop()
+        finally:
+            logging.getLogger(ERROR_LOGGER).removeHandler(self._failures)
 
     async def __aenter__(self) -> "Playground":
         return await self.start()
@@ -131,7 +186,7 @@ class Playground:
                     user = self.fake.add_user(person.name)
                     grid = next((a.grid for a in person.roles if a.grid), None)
                     self.members[person.name] = Member(
-                        person.id, person.name, tuple(a.role for a in person.roles), grid, user)
+                        person.id, person.name, tuple(a.role for a in person.roles), grid, user, person.roles)
                     # Residents start unknown to the bot: they are the ones who link themselves.
                     if self.link_everyone and not person.has(Role.RESIDENT):
                         await tx.people.link(person.id, user.id)
@@ -168,24 +223,54 @@ class Playground:
 
     # -- acting and waiting ----------------------------------------------------------------
 
-    async def settle(self, within: float = 0.0) -> None:
+    async def settle(self, within: float = 0.0, *, patience: float = 15.0,
+                     on_progress: Callable[[], None] | None = None) -> None:
         """Wait until the bot has handled every update and sent everything due now.
 
-        With `within`, also what falls due in that many seconds (debounced card edits).
+        With `within`, also what falls due in that many seconds (debounced card edits). A wait that
+        only time would end (the sender's rate limits, a debounce) is skipped by moving the clock
+        forward, as a test clock that jumps ahead: messages go out in the order and spacing the
+        limits allow, without the suite sitting the seconds out. `on_progress` is called after each
+        round in which the bot made a call; gives up after `patience` seconds in which nothing moved.
         """
-        deadline = time.monotonic() + within + 15
-        while time.monotonic() < deadline:
-            await self.fake.settle(quiet=0.05, timeout=10)
+        seen = self._bot_calls()
+        moved_at = time.monotonic()
+        while True:
+            if time.monotonic() - moved_at > patience:
+                raise TimeoutError(f"the outbox did not drain: nothing moved for {patience:.0f} s")
+            # Any pause lets a just-created handler task start; the checks below do the real work.
+            await self.fake.settle(quiet=0.02, timeout=patience)
+            if self._bot_calls() != seen:
+                seen = self._bot_calls()
+                moved_at = time.monotonic()
+                if on_progress is not None:
+                    on_progress()
             # Fetched is not handled: PTB may still hold a batch of updates in its queue.
             if self.app.update_queue.qsize() or self.app.update_processor.current_concurrent_updates:
                 await asyncio.sleep(0.02)
                 continue
+            # An export or a digest being written in the background sends its file when done.
+            if self.services.jobs.busy():
+                await self.services.jobs.idle()
+                moved_at = time.monotonic()
+                continue
             async with self.services.store.read() as r:
+                due = await r.outbox.due(limit=100)
                 next_due = await r.outbox.next_due_at()
             if next_due is None or next_due > self.clock.now + timedelta(seconds=within):
                 return
-            await asyncio.sleep(0.05)
-        raise TimeoutError("the outbox did not drain")
+            if not due:  # a debounced edit or a retry: its moment comes now
+                self.clock.now = max(self.clock.now, next_due)
+            elif (wait := self.app.bot_data["sender"].wait_for({row.chat_id for row in due})) > 0:
+                # At least a millisecond: the clock counts microseconds, the limits do not.
+                self.clock.advance(seconds=max(wait, 0.001))
+            else:
+                await asyncio.sleep(0.02)  # the sender is at it
+            self.services.store.outbox_changed.set()
+
+    def _bot_calls(self) -> int:
+        """Calls that are the bot doing something (a long poll coming back empty is not)."""
+        return sum(1 for c in self.fake.world.calls if c.method != "getUpdates")
 
     async def flush(self, seconds: float = 5) -> None:
         """Move the clock past the few seconds in which card changes are gathered into one edit."""

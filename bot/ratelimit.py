@@ -27,7 +27,9 @@ class RateLimits:
     """How long to wait before the next message to a chat; one instance per sender.
 
     Group chats have negative ids in the Bot API. Private chats get a small burst (a card and its
-    photos) then one message a second, which Telegram asks for and tolerates without 429s.
+    photos) then about one message a second, which Telegram asks for and tolerates without 429s.
+    A chat's window is `margin` seconds longer than Telegram's: we count a message when we start
+    sending it, Telegram when it arrives, so a slow request must not land inside the last window.
     """
 
     def __init__(
@@ -36,35 +38,38 @@ class RateLimits:
         per_group_minute: int = 20,
         private_burst: int = 3,
         clock: Callable[[], float] = time.monotonic,
+        margin: float = 0.5,
     ) -> None:
-        self._clock = clock
+        # Public: the sender holds chats on this same clock (the playground supplies a movable one).
+        self.clock = clock
         self._all = _Window(per_second, 1.0)
         self._per_group_minute = per_group_minute
         self._private_burst = private_burst
+        self._margin = margin
         self._chats: dict[int, _Window] = {}
 
     def _chat(self, chat_id: int) -> _Window:
         window = self._chats.get(chat_id)
         if window is None:
             if chat_id < 0:
-                window = _Window(self._per_group_minute, 60.0)
+                window = _Window(self._per_group_minute, 60.0 + self._margin)
             else:
-                window = _Window(self._private_burst, float(self._private_burst))
+                window = _Window(self._private_burst, self._private_burst + self._margin)
             self._chats[chat_id] = window
         return window
 
     def chat_wait(self, chat_id: int) -> float:
-        return self._chat(chat_id).wait(self._clock())
+        return self._chat(chat_id).wait(self.clock())
 
     def global_wait(self) -> float:
-        return self._all.wait(self._clock())
+        return self._all.wait(self.clock())
 
     def record_global(self) -> None:
         """A call that counts only toward the bot's overall rate (a delete, a private edit)."""
-        self._all.record(self._clock())
+        self._all.record(self.clock())
 
     def record(self, chat_id: int) -> None:
-        now = self._clock()
+        now = self.clock()
         self._all.record(now)
         self._chat(chat_id).record(now)
         if len(self._chats) > 10_000:

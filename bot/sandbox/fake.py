@@ -61,9 +61,11 @@ class FakeTelegram:
         flood_limits: FloodLimits | None = None,
         strict_html: bool = False,
         latency: float = 0.0,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self.world = World(token, bot_username, bot_name, can_read_all_group_messages, clock)
-        self.flood = FloodControl(clock, flood_limits, enabled=flood_control)
+        # Flood windows need seconds that never run backwards, even when a test sets an earlier date.
+        self.flood = FloodControl(monotonic or clock, flood_limits, enabled=flood_control)
         self.faults = Faults()
         self.api = BotApi(self.world, self.flood, strict_html=strict_html)
         self.server = Server(self)

@@ -286,3 +286,18 @@ async def test_an_edit_waits_for_its_message_even_with_calls_in_flight(store):
     await Sender(store, telegram).drain()
     mine = [(c[1], c[3]) for c in telegram.calls if c[0] == -50]
     assert mine[0][0] == "sendMessage" and mine[1] == ("editMessageText", mine[1][1]) and mine[1][1] is not None
+def test_a_chats_window_is_a_little_longer_than_telegrams():
+    # We count a message when we start sending it, Telegram when it arrives: without a margin the
+    # 21st message to a group, sent the instant our minute is up, can arrive inside Telegram's.
+    ticks = [0.0]
+    limits = RateLimits(clock=lambda: ticks[0])
+    for _ in range(20):
+        limits.record(-100)
+    for _ in range(3):
+        limits.record(9)
+    ticks[0] = 60.0
+    assert limits.chat_wait(-100) > 0
+    ticks[0] = 60.5
+    assert limits.chat_wait(-100) == 0
+    ticks[0] = 3.0
+    assert limits.chat_wait(9) > 0

@@ -269,7 +269,7 @@ async def test_a_unit_head_saying_just_that_her_unit_is_done_completes_her_line(
 
 
 async def test_after_downtime_the_missed_reminders_are_said_once(pg):
-    pg.clock.now = pg.clock.now.replace(hour=1, minute=30)  # 09:30 in Shanghai
+    pg.clock.now = datetime(2026, 11, 18, 1, 30, tzinfo=timezone.utc)  # Wednesday 09:30 in Shanghai
     group = pg.group()
     await pg.say("祝兰红", "请各单元长今天下午4点前把本单元的问卷收齐", where=group)
     await pg.stop_bot()

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 from bot.playground import buttons
+
+# SLA tests set the date as well as the hour: quiet hours, weekends and month ends stay where they are.
+WEDNESDAY_10 = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)  # Wednesday 18 November, 10:00 in Shanghai
 
 
 def card_for(pg, name: str):
@@ -198,7 +202,7 @@ async def test_a_resident_not_in_the_roster_registers_an_address_and_the_report_
 
 
 async def test_an_overdue_ticket_reminds_the_owner_then_escalates(pg):
-    pg.clock.now = pg.clock.now.replace(hour=2, minute=0)  # 10:00 in Shanghai
+    pg.clock.now = WEDNESDAY_10
     await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
     jobs = pg.services.jobs
     pg.clock.advance(hours=3)
@@ -219,7 +223,7 @@ async def test_an_overdue_ticket_reminds_the_owner_then_escalates(pg):
 
 
 async def test_reminders_wait_out_the_quiet_hours(pg):
-    pg.clock.now = pg.clock.now.replace(hour=11, minute=0)  # 19:00 in Shanghai
+    pg.clock.now = datetime(2026, 11, 18, 11, 0, tzinfo=timezone.utc)  # Wednesday 19:00 in Shanghai
     await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
     pg.clock.advance(hours=4, minutes=5)  # 23:05: people sleep
     await pg.services.jobs.run_due()
@@ -232,7 +236,7 @@ async def test_reminders_wait_out_the_quiet_hours(pg):
 
 
 async def test_a_reminder_due_while_the_bot_was_down_fires_once_after_restart(pg):
-    pg.clock.now = pg.clock.now.replace(hour=2, minute=0)
+    pg.clock.now = WEDNESDAY_10
     await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
     await pg.stop_bot()
     pg.clock.advance(hours=5)
@@ -244,7 +248,7 @@ async def test_a_reminder_due_while_the_bot_was_down_fires_once_after_restart(pg
 
 
 async def test_an_accepted_ticket_is_not_chased_for_acceptance(pg):
-    pg.clock.now = pg.clock.now.replace(hour=2, minute=0)
+    pg.clock.now = WEDNESDAY_10
     await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
     await pg.press("祝兰红", card_for(pg, "祝兰红"), "接单")
     pg.clock.advance(hours=5)
@@ -408,14 +412,15 @@ async def test_the_last_admin_cannot_hand_a_request_back_to_nobody(pg):
 
 
 async def test_urgent_danger_nobody_accepts_is_raised_again_through_the_night(pg):
-    pg.clock.now = pg.clock.now.replace(hour=15, minute=0)  # 23:00 in Shanghai
+    pg.clock.now = datetime(2026, 11, 18, 15, 0, tzinfo=timezone.utc)  # Wednesday 23:00 in Shanghai
     await pg.say("王敏", "1栋2单元楼道里有很大的煤气味", where=pg.group())
     assert any("紧急情况" in (m.text or "") for m in pg.inbox("钱永明"))  # the property company too
     for _ in range(4):
         pg.clock.advance(minutes=31)
         await pg.services.jobs.run_due()
         await pg.settle()
-    assert sum("超时未接单" in (m.text or "") for m in pg.inbox("赵淑芬")) >= 3
+    # 23:31 the owner is reminded; 00:02, 00:33 and 01:04 the admin hears it is still not taken.
+    assert sum("超时未接单" in (m.text or "") for m in pg.inbox("赵淑芬")) == 3
 
 
 async def test_a_resident_whose_building_is_missing_from_the_roster_can_still_report(pg):

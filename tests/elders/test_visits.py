@@ -107,8 +107,8 @@ async def test_the_visit_list_is_one_tap_per_elder(pg):
     assert visit.outcome == "concern" and visit.ticket_id == 1
     assert "探访陈淑珍 (2栋1单元202): 她说腿有点疼" in ticket_cards(pg, "祝兰红")[-1].text
     # A new problem in the same minutes is a report of its own, not a note.
-    replies = await pg.say("刘凤霞", "2栋楼道灯坏了")
-    assert replies[-1].text.startswith("已识别: 电力照明 · 2栋")
+    await pg.say("刘凤霞", "2栋楼道灯坏了")
+    assert pg.last("刘凤霞").text.startswith("已识别: 电力照明 · 2栋")
     assert "楼道灯" not in ((await visits(pg, "陈淑珍"))[0].note or "")
 
 
