@@ -53,7 +53,8 @@ def build_bot(config: Config) -> DurableBot:
     )
 
 
-def build_application(config: Config, clock: Clock | None = None, limits: RateLimits | None = None) -> Application:
+def build_application(config: Config, clock: Clock | None = None, limits: RateLimits | None = None,
+                      tick_jobs: bool = True) -> Application:
     """A ready-to-start Application; the store opens and the sender starts in post_init.
 
     `clock` is the bot's now and `limits` the sender's rate limits with their monotonic clock: real
@@ -62,7 +63,7 @@ def build_application(config: Config, clock: Clock | None = None, limits: RateLi
     app = (
         ApplicationBuilder()
         .bot(build_bot(config))
-        .post_init(lambda a: _open(a, config, clock, limits or RateLimits()))
+        .post_init(lambda a: _open(a, config, clock, limits or RateLimits(), tick_jobs))
         .post_shutdown(_close)
         .build()
     )
@@ -71,7 +72,8 @@ def build_application(config: Config, clock: Clock | None = None, limits: RateLi
     return app
 
 
-async def _open(app: Application, config: Config, clock: Clock | None, limits: RateLimits) -> None:
+async def _open(app: Application, config: Config, clock: Clock | None, limits: RateLimits,
+                tick_jobs: bool = True) -> None:
     # Telegram keeps the menus from the last run: refreshing them goes on while the rest starts.
     menus = asyncio.create_task(_publish_menus(app), name="publish-menus")
     store = await Store.open(config.db, clock=clock)
@@ -97,12 +99,17 @@ async def _open(app: Application, config: Config, clock: Clock | None, limits: R
     # Due jobs are read from the database on every tick, so a restart re-schedules all of them
     # and one missed while the bot was down fires once, late. APScheduler's default
     # misfire_grace_time of 1 s would silently skip a tick when the loop is busy: never skip.
+    if tick_jobs:
+        _tick_jobs(app)
+    app.job_queue.run_repeating(_prune, interval=6 * 3600, first=60, name="prune")
+    log.info("@%s is up; database %s", app.bot.username, config.db)
+
+
+def _tick_jobs(app: Application) -> None:
     app.job_queue.run_repeating(
         _tick, interval=JOB_TICK_SECONDS, first=0.5, name="jobs",
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
-    app.job_queue.run_repeating(_prune, interval=6 * 3600, first=60, name="prune")
-    log.info("@%s is up; database %s", app.bot.username, config.db)
 
 
 async def _serve_web(app: Application, config: Config, store: Store, intake: UpdateIntake,

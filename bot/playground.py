@@ -140,7 +140,9 @@ class Playground:
             self.fake.webhook.route = lambda: self.web_url
         # The sender's limits run on the same clock, so settle() can skip their waits.
         self.limits = RateLimits(clock=self.clock.monotonic)
-        self.app = bot_app.build_application(config, clock=self.clock, limits=self.limits)
+        # Due jobs run when the story moves the clock (run_due, settle), never on a real-time tick
+        # that would fire them at whatever moment a loaded machine reaches it.
+        self.app = bot_app.build_application(config, clock=self.clock, limits=self.limits, tick_jobs=False)
         await bot_app.start(self.app, poll_timeout=1)
 
     async def stop_bot(self) -> None:

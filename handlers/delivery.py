@@ -50,7 +50,8 @@ class TelegramDelivery:
         except Forbidden as exc:
             return Failed(exc.message, blocked_user=row.chat_id > 0)
         except BadRequest as exc:
-            if "message is not modified" in exc.message:
+            # PTB capitalises Telegram's text ("Message is not modified: …"): compare without case.
+            if "message is not modified" in exc.message.lower():
                 return Sent(message_id)
             return Failed(exc.message)
         except NetworkError as exc:  # includes TimedOut and 5xx answers

@@ -66,3 +66,20 @@ async def test_updates_received_before_a_stop_are_handled_after_the_restart(pg):
     await pg.start_bot()
     await pg.settle()
     assert sum("已记录 #" in (m.text or "") for m in pg.fake.sent(pg.group())) == 1
+
+
+async def test_an_edit_that_changes_nothing_is_done_not_failed(pg, caplog):
+    """Telegram refuses an edit to the same text ("Message is not modified"); the message already
+    reads as we want, so the row is sent, and the operator's log shows no failure."""
+    from bot.messages import edit_text, text_message
+
+    chat = pg.user("李红").id
+    async with pg.services.store.tx() as tx:
+        await tx.outbox.enqueue(text_message(chat, "陈淑珍 平安", ref="card-1"))
+        await tx.outbox.enqueue(edit_text(chat, "card-1", "陈淑珍 平安"))
+    pg.services.store.outbox_changed.set()
+    await pg.settle()
+    async with pg.services.store.read() as r:
+        counts = await r.outbox.counts()
+    assert counts.get("failed", 0) == 0
+    assert not [r for r in caplog.records if "failed" in r.getMessage()]
