@@ -101,6 +101,10 @@ async def _open(app: Application, config: Config, clock: Clock | None, limits: R
     # misfire_grace_time of 1 s would silently skip a tick when the loop is busy: never skip.
     if tick_jobs:
         _tick_jobs(app)
+    else:
+        # Once at start all the same, before the story goes on: what fell due while the bot was
+        # down goes out after a restart.
+        await services.jobs.run_due()
     app.job_queue.run_repeating(_prune, interval=6 * 3600, first=60, name="prune")
     log.info("@%s is up; database %s", app.bot.username, config.db)
 

@@ -23,14 +23,23 @@ class Points:
             (community_id, person_id, amount, reason, source, ref, by, to_db(self._now)))
         return cur.rowcount == 1
 
-    async def ranking(self, community_id: int, start: datetime, end: datetime) -> list[tuple[int, str, int]]:
-        """(person id, name, total) for the period, highest first."""
+    async def ranking(self, community_id: int, start: datetime, end: datetime,
+                      grid_id: int | None = None) -> list[tuple[int, str, int]]:
+        """(person id, name, total) for the period, highest first; with a grid, its people and the
+        community's own (volunteers of no grid), not those of other grids."""
+        grids_of = ("SELECT COALESCE(r.grid_id, b.grid_id) AS grid FROM person_roles r"
+                    " LEFT JOIN units u ON u.id = r.unit_id"
+                    " LEFT JOIN buildings b ON b.id = COALESCE(r.building_id, u.building_id)"
+                    " WHERE r.person_id = p.person_id")
+        in_grid = ("" if grid_id is None else
+                   f" AND (EXISTS ({grids_of} AND COALESCE(r.grid_id, b.grid_id) = :grid)"
+                   f" OR NOT EXISTS ({grids_of} AND COALESCE(r.grid_id, b.grid_id) IS NOT NULL))")
         cur = await self._db.execute(
             "SELECT p.person_id, pe.name, SUM(p.amount) AS total FROM points p"
             " JOIN people pe ON pe.id = p.person_id"
-            " WHERE p.community_id = ? AND p.at >= ? AND p.at < ?"
+            " WHERE p.community_id = :community AND p.at >= :start AND p.at < :end" + in_grid +
             " GROUP BY p.person_id HAVING total != 0 ORDER BY total DESC, MIN(p.id)",
-            (community_id, to_db(start), to_db(end)))
+            {"community": community_id, "start": to_db(start), "end": to_db(end), "grid": grid_id})
         return [(r["person_id"], r["name"], r["total"]) for r in await cur.fetchall()]
 
     async def total(self, person_id: int, start: datetime, end: datetime) -> int:

@@ -1,7 +1,7 @@
 """Nobody is forgotten: a visit not made by its due time reminds the 包保人, then tells the grid worker."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import Person
@@ -22,8 +22,8 @@ from storage.jobs import Job
 VISIT_JOB = "elder_visit"
 
 
-def job_key(elder_id: int, cycle: int, level: int) -> str:
-    return f"e{elder_id}:c{cycle}:{level}"
+def job_key(elder_id: int, cycle: int, level: int, round_: int = 0) -> str:
+    return f"e{elder_id}:c{cycle}:{level}" + (f":r{round_}" if round_ else "")
 
 
 async def schedule_wait(tx: Tx, elder_id: int, cycle: int, due: datetime) -> None:
@@ -64,6 +64,7 @@ class Reminders:
             return later  # people sleep: a missed visit can wait for the morning
         keepers = await keepers_of(tx, elder)
         last = (await tx.elders.last_visits([elder.id])).get(elder.id)
+        round_ = int(data.get("round", 0))
         if data["level"] == 1:
             reached = await reachable(tx, keepers)
             for person in reached:
@@ -72,13 +73,19 @@ class Reminders:
                     keyboard=render.visit_buttons(elder), ref=f"{job.key}:{person.id}"))
             if reached:
                 await tx.jobs.add(VISIT_JOB, tx.now + self._rules.escalate_after(elder.risk),
-                                  {"elder": elder.id, "cycle": elder.cycle, "level": 2,
+                                  {"elder": elder.id, "cycle": elder.cycle, "level": 2, "round": round_,
                                    "reminded": [p.id for p in reached]},
-                                  key=job_key(elder.id, elder.cycle, 2))
+                                  key=job_key(elder.id, elder.cycle, 2, round_))
                 return "reminded"
             # Nobody to remind: the grid worker hears of it at once.
         reminded = [p for p in keepers if p.id in data.get("reminded", [])]
         told = await self._escalate(tx, elder, keepers, reminded, last, job.key)
+        # Still not visited: everyone is asked again a visit interval later (daily for 重点),
+        # so an elder is never silently forgotten after one reminder.
+        again = timedelta(days=max(1, self._rules.levels[elder.risk].every_days))
+        await tx.jobs.add(VISIT_JOB, tx.now + again,
+                          {"elder": elder.id, "cycle": elder.cycle, "level": 1, "round": round_ + 1},
+                          key=job_key(elder.id, elder.cycle, 1, round_ + 1))
         return "escalated" if told else "nobody"
 
     async def _escalate(self, tx: Tx, elder: Elder, keepers: list[Person], reminded: list[Person], last,

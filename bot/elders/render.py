@@ -204,8 +204,10 @@ def elder_detail(elder: Elder, keepers: list[Person], family_linked: int, last: 
 # -- reminders -------------------------------------------------------------------------------------
 
 def reminder(elder: Elder, last: Visit | None, rules: ElderRules, zone: ZoneInfo, now: datetime) -> str:
+    # After a worrying visit the next one is due within hours, whatever the level says.
+    why = "上次探访有情况, 要再去看看" if last is not None and last.worrying else how_often(elder, rules)
     return (f"⏰ 该去看看<b>{e(elder.name)}</b>了\n"
-            f"{e(elder.address)} · {elder.risk_label} ({how_often(elder, rules)})\n"
+            f"{e(elder.address)} · {elder.risk_label} ({why})\n"
             f"{last_seen(elder, last, zone, now)}\n"
             "看过后点下面的按钮, 或者在群里说一声就行。")
 

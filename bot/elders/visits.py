@@ -13,7 +13,7 @@ from bot.elders import render
 from bot.elders.model import Elder, Visit
 from bot.elders.reminders import grid_workers, keepers_of, reachable, schedule_wait
 from bot.elders.rules import ElderRules
-from bot.elders.words import HONORIFICS, Mention, find_mentions, names_someone, worry
+from bot.elders.words import HONORIFICS, NOT_A_SURNAME, Mention, find_mentions, names_someone, worry
 from bot.incoming import Incoming
 from bot.messages import Outgoing, clear_buttons, inline_keyboard, text_message
 from bot.nlu import Lexicon, Parsed, parse
@@ -441,10 +441,16 @@ def _edit(chat_id: int, message_id: int, text: str, keyboard: dict | None) -> Ou
     return Outgoing(chat_id, "editMessageText", params)
 
 
-_CALLED = re.compile(r"[\u4e00-\u9fff]{1,2}(?:" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + ")")
+_CALLED = re.compile("|".join(sorted(map(re.escape, HONORIFICS), key=len, reverse=True)))
 
 
 def _said_name(text: str) -> str:
-    """The name a visit was said about, for "没有找到「王奶奶」"."""
+    """The name a visit was said about, for "没有找到「王奶奶」": "看了王奶奶" → 王奶奶, "隔壁的老太太" → 老太太."""
     m = _CALLED.search(text)
-    return m.group(0) if m else text[:12]
+    if not m:
+        return text[:12]
+    begin = m.start()
+    while begin > max(0, m.start() - 2) and "\u4e00" <= text[begin - 1] <= "\u9fff" \
+            and text[begin - 1] not in NOT_A_SURNAME:
+        begin -= 1
+    return text[begin:m.end()]

@@ -57,7 +57,7 @@ def worry(text: str) -> str | None:
 
 
 # Characters that come before 奶奶/大爷 without being anyone's surname: "看了奶奶", "她家大爷".
-_NOT_A_SURNAME = frozenset("了的个位看望家去给和跟陪帮老小这那我你他她们户号说是在把被让叫找到问见看跟")
+NOT_A_SURNAME = frozenset("了的个位看望家去给和跟陪帮老小这那我你他她们户号说是在把被让叫找到问见看跟")
 _GENERIC = frozenset({"老人", "老人家"})
 
 
@@ -66,7 +66,7 @@ def calls_by_name(text: str) -> bool:
     and a room number in it does not name whoever else lives there."""
     s = fold(text)
     for m in re.finditer(rf"([\u4e00-\u9fff])({_HONORIFIC_RE})", s):
-        if m.group(2) not in _GENERIC and m.group(1) not in _NOT_A_SURNAME:
+        if m.group(2) not in _GENERIC and m.group(1) not in NOT_A_SURNAME:
             return True
     return re.search(r"老[\u4e00-\u9fff](?![\u4e00-\u9fff]{2})", s) is not None and "老人" not in s
 

@@ -104,7 +104,9 @@ class PointsBook:
                 await self.give(tx, msg.chat_id, msg.message_id, person, community_id, award)
                 return
             start = month_start(tx.now, self._zone)
-            rows = await tx.points.ranking(community_id, start, next_month_start(tx.now, self._zone))
+            # In a grid's group, that grid's people; in private, the whole community.
+            rows = await tx.points.ranking(community_id, start, next_month_start(tx.now, self._zone),
+                                           binding.grid.id if binding else None)
             label = f"{start.astimezone(self._zone).month}月"
             await tx.outbox.enqueue(text_message(msg.chat_id, render.ranking(label, rows)))
 

@@ -291,7 +291,7 @@ class Tally:
             grid = binding.grid
             numbers = tally_facts(await r.stats.ticket_facts(grid.community_id, grid.id, start, end), end, self._sla)
             targets = await r.stats.task_targets(grid.community_id, grid.id, start, end)
-            points = await r.points.ranking(grid.community_id, start, end)
+            points = await r.points.ranking(grid.community_id, start, end, grid.id)
             visits = await visit_lines(r, grid.community_id, grid.id, start, end)
         places = place_rates(targets)
         low = [p for p in places if p.done < p.expected]

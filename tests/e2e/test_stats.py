@@ -283,3 +283,13 @@ async def test_an_award_above_the_limit_is_refused_and_says_the_limit(tmp_path):
         assert replies[-1].text == "✅ 已给刘凤霞记100分, 本月共 100 分。"
         ranking = await pg.say("祝兰红", "/points", where=pg.group())
         assert ranking[-1].text.splitlines() == ["🏅 11月积分榜", "🥇 刘凤霞 100分"]
+
+
+async def test_a_grids_ranking_shows_its_own_people_not_another_grids(tmp_path):
+    async with Playground(tmp_path / "bot.sqlite3", clock=MovableClock(MONDAY)) as pg:
+        await pg.say("祝兰红", "给李红记5分 收齐问卷", where=pg.group())
+        await pg.say("祝兰红", "/points add 曹德胜 3 帮独居老人买菜")  # a volunteer of the whole community
+        own = await pg.say("李红", "/points", where=pg.group())
+        assert own[-1].text.splitlines() == ["🏅 11月积分榜", "🥇 李红 5分", "🥈 曹德胜 3分"]
+        other = await pg.say("孙立新", "/points", where=pg.group("第二网格"))
+        assert other[-1].text.splitlines() == ["🏅 11月积分榜", "🥇 曹德胜 3分"]

@@ -127,3 +127,25 @@ async def test_the_weekly_digest_says_how_the_visits_went(pg):
     text = digest.caption or digest.text
     assert "探访: 应访 " in text
     assert "王秀兰" not in text and "李红" not in text.split("积分")[0]
+
+
+async def test_an_elder_nobody_visits_is_asked_about_again_every_day_not_once(pg):
+    # 王秀兰 (重点) is overdue from Friday: the reminder and the escalation come on Friday...
+    await later(pg, hours=13 + 24 + 2)  # Friday 01:00
+    await later(pg, hours=6, minutes=31)  # 07:31
+    await later(pg, hours=8)  # 15:31
+    assert len(reminders_about(pg, "李红", "王秀兰")) == 1
+    assert len(escalations_about(pg, "祝兰红", "王秀兰")) == 1
+    # ...and again the next day, and the day after, while nobody goes.
+    await later(pg, hours=24)  # Saturday 15:31
+    assert len(reminders_about(pg, "李红", "王秀兰")) == 2
+    await later(pg, hours=8)  # 23:31: the grid worker sleeps
+    assert len(escalations_about(pg, "祝兰红", "王秀兰")) == 1
+    await later(pg, hours=8)  # Sunday 07:31
+    assert len(escalations_about(pg, "祝兰红", "王秀兰")) == 2
+    await later(pg, hours=24)
+    assert len(reminders_about(pg, "李红", "王秀兰")) == 3
+    # A visit ends it.
+    await pg.say("李红", "去看了王奶奶, 挺好", where=pg.group())
+    await later(pg, hours=20)
+    assert len(reminders_about(pg, "李红", "王秀兰")) == 3

@@ -160,3 +160,11 @@ async def test_a_visit_also_answers_a_visiting_task(pg):
     assert [m.text for m in replies] == ["✅ 记下了: 陈淑珍 平安。\n下次探访: 最晚明天。"]
     await pg.flush()
     assert "✅ 2栋 刘凤霞" in pg.fake.message(card.chat_id, card.message_id).text
+
+
+async def test_a_visit_to_someone_not_in_the_registry_quotes_the_name_as_said(pg):
+    """"看了黄奶奶" names 黄奶奶, not "了黄奶奶": the answer repeats what she said, then how to say it."""
+    [reply] = await pg.say("刘凤霞", "今天去看了2栋1单元201的黄奶奶, 身体还行")
+    assert reply.text.startswith("没有找到「黄奶奶」。请写上楼栋和房号")
+    [reply] = await pg.say("刘凤霞", "刚看了隔壁的老太太 挺好的")
+    assert reply.text.startswith("没有找到「老太太」。")
