@@ -61,9 +61,8 @@ def parse_range(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, dat
         return None
     local = now.astimezone(zone)
     if dates:
-        first, last = dates[0], dates[-1]
-        if last < first:
-            return None
+        # "11-30 11-01" means the same month as "11-01 11-30": the order is not worth a refusal.
+        first, last = min(dates[0], dates[-1]), max(dates[0], dates[-1])
         start = datetime.combine(first, time(0), zone)
         end = datetime.combine(last + timedelta(days=1), time(0), zone)
         return start, end, f"{first:%Y-%m-%d}至{last:%Y-%m-%d}"
@@ -115,7 +114,7 @@ class Tally:
             if binding is None:
                 return "这个群还没有绑定网格。"
             if not is_staff(person, binding.grid.community_id, binding.grid.id):
-                return STAFF_ONLY
+                return _Refusal("您只能查看自己网格的统计。") if staff_grids(person) else STAFF_ONLY
             unknown = _unknown_grid(arg, await tx.places.grids(binding.grid.community_id))
             if unknown is not None:
                 return f"没有找到「{e(unknown)}」。在这个群里查看的是{e(binding.grid.name)}的统计。"

@@ -293,3 +293,20 @@ async def test_a_grids_ranking_shows_its_own_people_not_another_grids(tmp_path):
         assert own[-1].text.splitlines() == ["🏅 11月积分榜", "🥇 李红 5分", "🥈 曹德胜 3分"]
         other = await pg.say("孙立新", "/points", where=pg.group("第二网格"))
         assert other[-1].text.splitlines() == ["🏅 11月积分榜", "🥇 曹德胜 3分"]
+
+
+async def test_a_grid_worker_in_another_grids_group_is_told_it_is_not_his_grid(month):
+    month.fake.add_member(month.group(), month.user("孙立新"))
+    refused = await month.say("孙立新", "/stats", where=month.group())
+    assert [m.text for m in refused] == [
+        "您在「第一网格三长群」发的命令没有执行: 您只能查看自己网格的统计。"]
+
+
+def test_an_export_range_written_backwards_is_the_same_range():
+    from bot.tasks.tally import parse_range
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2026, 12, 3, 2, 0, tzinfo=timezone.utc)
+    zone = ZoneInfo("Asia/Shanghai")
+    assert parse_range("2026-11-30 2026-11-01", now, zone) == parse_range("2026-11-01 2026-11-30", now, zone)
+    assert parse_range("2026-11-01 2026-11-30", now, zone)[2] == "2026-11-01至2026-11-30"
