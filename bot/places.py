@@ -97,32 +97,6 @@ def normalize_room(text: str | None) -> str | None:
     return str(n) if n is not None else s
 
 
-def building_label(building: str) -> str:
-    """How a building is shown: "5" → "5栋", "A" → "A座", a proper name as it is."""
-    if building.isdigit():
-        return f"{building}栋"
-    if re.fullmatch(r"[A-Za-z0-9]+", building):
-        return f"{building}座"
-    return building
-
-
-def unit_label(unit: str) -> str:
-    """How a unit is shown: "3" → "3单元"."""
-    return unit if unit.endswith("单元") else f"{unit}单元"
-
-
-def address_label(building: str | None, unit: str | None = None, room: str | None = None) -> str:
-    """"5栋2单元301", leaving out the missing levels; "" when all are missing."""
-    parts = []
-    if building:
-        parts.append(building_label(building))
-    if unit:
-        parts.append(unit_label(unit))
-    if room:
-        parts.append(room)
-    return "".join(parts)
-
-
 # "我住5栋2单元302", "家住5-2-301", "我家在五栋二单元301": the words around an address.
 _HOME_WORDS = re.compile(r"^(?:您好|你好)?[,，\s]*(?:我家?(?:住)?(?:在)?|家住(?:在)?|住在?|地址(?:是)?[:：]?)|(?:的?家|号?房间?)?[。.!！]*$")
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain import Assignment, Grid, Person
-from bot.elders.model import Elder, Responder
-from bot.roles import Role
-from bot.tickets.model import Ticket
+from bot.model.domain import Assignment, Grid, Person
+from bot.model.elders import Elder, Responder
+from bot.model.roles import Role
+from bot.model.tickets import Ticket
 
 
 def is_admin_of(person: Person | None, community_id: int) -> bool:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.incoming import Incoming
-from bot.messages import text_message
+from bot.model.incoming import Incoming
+from bot.model.messages import text_message
 from storage import Tx
 
 

@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.elders import render
-from bot.elders.model import Elder, Responder, Scan
+from bot.model.elders import Elder, Responder, Scan
 from bot.elders.reminders import keepers_of
 from bot.elders.rules import ElderRules
-from bot.incoming import Incoming
-from bot.messages import Outgoing, copy_message, disk_file, text_message
+from bot.model.incoming import Incoming
+from bot.model.messages import Outgoing, copy_message, disk_file, text_message
 from bot.policy import is_lost_responder, may_talk_to_finder
-from bot.roles import Role
-from bot.tickets.service import Answer
+from bot.model.roles import Role
+from bot.model.messages import Answer
 from storage import Store, Tx
 
 # The finder sees the elder's given name, the photo if there is one, a request to wait, and two large

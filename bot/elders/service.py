@@ -4,14 +4,15 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain import GroupBinding, Person
+from bot.model.domain import GroupBinding, Person
 from bot.elders.finder import Finder
 from bot.elders.reminders import VISIT_JOB, Reminders
 from bot.elders.rules import ElderRules
 from bot.elders.visits import ElderCare
-from bot.incoming import Incoming
+from bot.model.incoming import Incoming
 from bot.nlu import Lexicon, Parsed
-from bot.tickets.service import Answer, QuietHours, TicketDesk
+from bot.tickets.service import QuietHours, TicketDesk
+from bot.model.messages import Answer
 from storage import Store, Tx
 
 __all__ = ["VISIT_JOB", "ElderWing"]

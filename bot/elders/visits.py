@@ -8,19 +8,20 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain import GroupBinding, Person
+from bot.model.domain import GroupBinding, Person
 from bot.elders import render
-from bot.elders.model import Elder, Visit
+from bot.model.elders import Elder, Visit
 from bot.elders.reminders import grid_workers, keepers_of, reachable, schedule_wait
 from bot.elders.rules import ElderRules
 from bot.elders.words import HONORIFICS, Mention, find_mentions, names_someone, worry
-from bot.incoming import Incoming
-from bot.messages import Outgoing, clear_buttons, inline_keyboard, text_message
+from bot.model.incoming import Incoming
+from bot.model.messages import Outgoing, clear_buttons, inline_keyboard, text_message
 from bot.nlu import Lexicon, Parsed, parse
 from bot.policy import elders_seen_by, may_log_visit, may_see_elder, visits_logged_by
-from bot.roles import Role
-from bot.tickets.model import Ticket
-from bot.tickets.service import Answer, TicketDesk
+from bot.model.roles import Role
+from bot.model.tickets import Ticket
+from bot.tickets.service import TicketDesk
+from bot.model.messages import Answer
 from storage import Store, Tx
 
 # A worrying visit ("没人应", "摔了") raises an urgent ticket through the ticket desk, which reaches the

@@ -5,10 +5,10 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import Grid, Person
-from bot.incoming import Incoming
-from bot.roles import Role
-from bot.tasks.model import Reader
+from bot.model.domain import Grid, Person
+from bot.model.incoming import Incoming
+from bot.model.roles import Role
+from bot.model.tasks import Reader
 from bot.tasks.scope import Post
 from storage import Tx
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import Grid, Person
-from bot.incoming import Incoming
-from bot.messages import Button, edit_text, inline_keyboard, text_message
+from bot.model.domain import Grid, Person
+from bot.model.incoming import Incoming
+from bot.model.messages import Button, edit_text, inline_keyboard, text_message
 from bot.nlu.tasktext import is_bare_ack
 from bot.tasks import render
 from bot.tasks.common import actor_name, grid_readers, is_staff, staff_grids
-from bot.tasks.model import Answer, Notice
-from bot.ids import parse_callback
+from bot.model.tasks import Notice
+from bot.model.messages import Answer
+from bot.model.ids import parse_callback
 from bot.refusals import refuse
 from bot.texts import BUTTON_EXPIRED, not_linked
 from storage import Store, Tx

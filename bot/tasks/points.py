@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.incoming import Incoming
-from bot.messages import text_message
+from bot.model.incoming import Incoming
+from bot.model.messages import text_message
 from bot.nlu import CATEGORY_LABELS
 from bot.nlu.awards import MAX_AWARD, AwardWords, parse_add_command, parse_award
 from bot.tasks import render

@@ -9,10 +9,10 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import GroupBinding, Grid, Person
-from bot.incoming import Incoming
-from bot.jobs import after_quiet_hours, in_quiet_hours
-from bot.messages import Outgoing, delete_message, edit_text, text_message
+from bot.model.domain import GroupBinding, Grid, Person
+from bot.model.incoming import Incoming
+from bot.delivery.jobs import after_quiet_hours, in_quiet_hours
+from bot.model.messages import Outgoing, delete_message, edit_text, text_message
 from bot.nlu import Parsed
 from bot.nlu.tasktext import (deadline_in, edit_request, is_notice_text, past_deadline, sounds_done,
                               title_from)
@@ -20,14 +20,15 @@ from bot.tasks import render
 from bot.tasks.common import (grid_posts, home_buildings, is_admin, is_staff, ref_id,
                               staff_grids)
 from bot.tasks.matching import Claim, Resolution, choose, resolve
-from bot.tasks.model import Answer, NewTask, Target, Task
+from bot.model.tasks import NewTask, Target, Task
+from bot.model.messages import Answer
 from bot.tasks.notices import NoticeBoard
 from bot.nlu.awards import parse_award
 from bot.tasks.points import PointsBook
 from bot.nlu.scope import Places, audience_of, named_places
 from bot.tasks.scope import resolve_scope
 from bot.tickets.service import QuietHours
-from bot.ids import parse_callback, parse_id
+from bot.model.ids import parse_callback, parse_id
 from bot.refusals import refuse
 from bot.texts import BUTTON_EXPIRED, not_linked
 from storage import Store, Tx

@@ -10,21 +10,21 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain import Grid, Person
+from bot.model.domain import Grid, Person
 from bot.elders.tally import visit_lines
-from bot.incoming import Incoming
-from bot.messages import document_message, photo_message, text_message
+from bot.model.incoming import Incoming
+from bot.model.messages import document_message, photo_message, text_message
 from bot.nlu import CATEGORY_LABELS
 from bot.tasks import chart, render
 from bot.tasks.common import is_staff, month_start, staff_grids, week_start
 from bot.tasks.digest import DIGEST_GRACE, DIGEST_JOB, DigestSettings, digest_text, period_label, week_before
-from bot.jobs import JobRunner
+from bot.delivery.jobs import JobRunner
 from bot.refusals import refuse
 from bot.tasks.export import TELEGRAM_FILE_LIMIT, ExportRequest, export_in_worker
 from bot.tasks.stats import (RATING_LABELS, STATUS_ORDER, Rate, TicketNumbers, place_rates, rates_from_counts,
                              tally_facts, task_totals)
 from bot.texts import e, not_linked
-from bot.tickets.model import STATUS_LABELS
+from bot.model.tickets import STATUS_LABELS
 from bot.tickets.sla import SlaPolicy
 from storage import Store, Tx
 from storage.jobs import Job

@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import pytest
 
 from bot import policy
-from bot.domain import Assignment, Grid, Person
-from bot.roles import Role
-from bot.tickets.model import Ticket
+from bot.model.domain import Assignment, Grid, Person
+from bot.model.roles import Role
+from bot.model.tickets import Ticket
 
 COMMUNITY, OTHER_COMMUNITY = 1, 2
 GRID_1 = Grid(1, COMMUNITY, "长山花园社区", "第一网格")

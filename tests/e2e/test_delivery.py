@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.intake import UpdateIntake
+from bot.delivery.intake import UpdateIntake
 from storage import Store
 
 
