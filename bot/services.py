@@ -15,7 +15,7 @@ from bot.conversation.groups import Groups
 from bot.delivery.jobs import JobRunner
 from bot.understanding.learning import RETRAIN_JOB, Learner, model_path
 from bot.nlu import Lexicon
-from bot.conversation.paging import Pager
+from bot.paging import Pager
 from bot.tasks.digest import DigestSettings
 from bot.tasks.notices import NoticeBoard
 from bot.tasks.points import POINTS_JOB, PointRules, PointsBook

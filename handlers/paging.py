@@ -1,4 +1,4 @@
-"""上一页/下一页 on a paged list (bot/conversation/paging.py)."""
+"""上一页/下一页 on a paged list (bot/paging.py)."""
 from __future__ import annotations
 
 from telegram import Update

@@ -1,1 +1,1 @@
-"""Talking with people: group and private messages, grid groups, accounts, menus, pages of lists."""
+"""Talking with people: group and private messages, grid groups, accounts, menus."""

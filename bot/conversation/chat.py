@@ -15,7 +15,7 @@ from bot.nlu import Lexicon, Parsed, parse
 from bot.nlu.assist import Advice, apply_advice
 from bot.nlu.model import TextModel
 from bot.nlu.phrases import is_thanks, says_fixed
-from bot.places import parse_address
+from bot.nlu.addresses import parse_address
 from bot.model.labels import address_label
 from bot.model.roles import Role
 from bot.tickets.service import TicketDesk

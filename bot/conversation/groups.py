@@ -9,7 +9,7 @@ from bot.model.domain import Grid, GroupBinding, Person
 from bot.model.incoming import Incoming
 from bot.model.messages import text_message
 from bot.nlu.numerals import to_int
-from bot.conversation.paging import Pager
+from bot.paging import Pager
 from bot.refusals import refuse
 from bot.model.roles import SPECIALISTS, Role
 from storage import Store, Tx
@@ -44,7 +44,7 @@ def match_grids(query: str, grids: list[Grid]) -> list[Grid]:
     return found
 
 
-# Contact lists of several grids longer than this go one grid a page (bot/conversation/paging.py).
+# Contact lists of several grids longer than this go one grid a page (bot/paging.py).
 CONTACTS_IN_ONE = 3500
 
 

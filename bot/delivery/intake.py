@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from storage import Store
 
-if TYPE_CHECKING:
-    from bot.ops.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 Raw = dict[str, Any]
+
+
+class Counts(Protocol):
+    """The one metric intake keeps (bot.ops.metrics.Metrics has it): delivery does not depend on ops."""
+
+    updates: Any  # a counter: .inc()
 
 
 class UpdateIntake:
@@ -22,7 +26,7 @@ class UpdateIntake:
     processed-update ledger (`store.tx(update_id)`) keeps a second handling from doing anything twice.
     """
 
-    def __init__(self, store: Store, metrics: Metrics | None = None) -> None:
+    def __init__(self, store: Store, metrics: Counts | None = None) -> None:
         self._store = store
         self._metrics = metrics
 

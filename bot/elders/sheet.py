@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.model.elders import CATEGORIES, CATEGORY_ALIASES, RISK_ALIASES, RISK_LABELS, ElderRow
-from bot.places import fold, normalize_building, normalize_room, normalize_unit
+from bot.nlu.addresses import fold, normalize_building, normalize_room, normalize_unit
 from bot.model.labels import address_label, building_label, unit_label
 from bot.roster.check import Sheet, clean_label, clean_name, header_key, looks_like_header, parse_phone
 from bot.roster.io import RosterFileError, read_table, split_header

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from bot.places import fold, normalize_building, normalize_room, normalize_unit
+from bot.nlu.addresses import fold, normalize_building, normalize_room, normalize_unit
 from bot.model.labels import building_label, unit_label
 from bot.model.roles import Role, known_role_names, parse_role
 from bot.model.roster import Roster, RosterError, RosterRow

@@ -14,7 +14,7 @@ from bot.model.incoming import Incoming
 from bot.delivery.jobs import after_quiet_hours
 from bot.model.messages import Answer, clear_buttons, copy_message, delete_message, edit_text, text_message, text_pages
 from bot.nlu import Parsed
-from bot.conversation.paging import MAX_ITEMS, Pager
+from bot.paging import MAX_ITEMS, Pager
 from bot.model.roles import Role
 from bot.texts import BUTTON_EXPIRED, follow_refused, ticket_in_private, ticket_usage
 from bot.tickets import render
@@ -34,7 +34,7 @@ COMMENT_WINDOW = timedelta(minutes=30)
 # A photo sent this soon after a report, by the same person in the same chat, belongs to it.
 MEDIA_WINDOW = timedelta(minutes=10)
 SLA_JOB = "ticket_sla"
-# Paged lists (bot/conversation/paging.py): what /mine and /my show.
+# Paged lists (bot/paging.py): what /mine and /my show.
 MINE_LIST = "mine"
 MY_LIST = "my"
 # How many of a reporter's latest requests "我报的事怎么样了" looks at.

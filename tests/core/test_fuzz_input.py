@@ -13,7 +13,7 @@ from bot.model.domain import Grid
 from bot.model.messages import shortenable
 from bot.nlu import parse
 from bot.nlu.awards import parse_add_command, parse_award
-from bot.places import parse_address
+from bot.nlu.addresses import parse_address
 from sandbox.formatting import format_text
 from sandbox.html import parse_html
 from bot.tasks.common import ref_id

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sandbox.playground import MovableClock, Playground, buttons
-from bot.conversation.paging import EXPIRED, NO_SUCH_PAGE, NOT_YOURS
+from bot.paging import EXPIRED, NO_SUCH_PAGE, NOT_YOURS
 from storage.timefmt import to_db
 
 NOW = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)  # Wednesday 18 November 2026, 10:00 in Shanghai

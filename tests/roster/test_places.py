@@ -1,7 +1,7 @@
 """Place labels as residents and secretaries write them."""
 import pytest
 
-from bot.places import normalize_building, normalize_room, normalize_unit, parse_address
+from bot.nlu.addresses import normalize_building, normalize_room, normalize_unit, parse_address
 from bot.model.labels import address_label, building_label, unit_label
 
 

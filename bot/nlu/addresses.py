@@ -1,4 +1,4 @@
-"""Place labels: 楼栋/单元/房号 as people write them ("五号樓", "３单元", "5-2-301"), normalised and printed."""
+"""Places as people write them ("五号樓", "３单元", "5-2-301"): normalised, and found in what they say."""
 from __future__ import annotations
 
 import re
