@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from bot import texts
 from bot.model.incoming import Incoming
-from bot.model.messages import text_message
+from bot.model.messages import Answer, text_message
 from storage import Tx
+
+# The one answer to a button whose ticket, task or visit has moved on ("这个按钮已经失效了。").
+EXPIRED = Answer(texts.BUTTON_EXPIRED, alert=True)
 
 
 async def refuse(tx: Tx, msg: Incoming, text: str, short: str | None = None) -> None:

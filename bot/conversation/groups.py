@@ -68,7 +68,7 @@ class Groups:
     async def _bind(self, tx: Tx, msg: Incoming, query: str, grids: list[Grid], person: Person | None,
                     current: GroupBinding | None, access: GroupAccess) -> tuple[str, bool]:
         """The answer, and whether it is a refusal (those are not for the whole group to read)."""
-        if person is None or not person.has(Role.ADMIN, Role.GRID_WORKER):
+        if not policy.works_a_grid(person):
             return texts.bind_refused(), True
         mine = [g for g in grids if policy.runs_grid(person, g)]
         if not query:

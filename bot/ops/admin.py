@@ -1,10 +1,9 @@
 """What an administrator can ask the bot about itself: messages it could not deliver."""
 from __future__ import annotations
 
-from bot import texts
+from bot import policy, texts
 from bot.model.incoming import Incoming
 from bot.model.messages import text_message
-from bot.model.roles import Role
 from storage import Store
 
 
@@ -15,7 +14,7 @@ class Admin:
     async def failures(self, msg: Incoming) -> None:
         async with self._store.tx(msg.update_id) as tx:
             person = await tx.people.by_telegram_id(msg.user_id)
-            if person is None or not person.has(Role.ADMIN, Role.GRID_WORKER):
+            if not policy.may_see_undelivered(person):
                 await tx.outbox.enqueue(text_message(msg.chat_id, texts.staff_only()))
                 return
             failed = await tx.outbox.failures(limit=10)

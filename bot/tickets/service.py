@@ -16,11 +16,12 @@ from bot.model.messages import Answer, clear_buttons, copy_message, delete_messa
 from bot.nlu import Parsed
 from bot.paging import MAX_ITEMS, Pager
 from bot.model.roles import Role
-from bot.texts import BUTTON_EXPIRED, follow_refused, ticket_in_private, ticket_usage
+from bot.texts import follow_refused, ticket_in_private, ticket_usage
 from bot.tickets import render
 from bot.model.tickets import NewTicket, Ticket
 from bot.tickets.routing import SPECIALIST_FOR, Directory, emergency_number, route
 from bot.tickets.sla import SlaPolicy
+from bot.refusals import EXPIRED
 from storage import Store, Tx
 from storage.jobs import Job
 
@@ -364,7 +365,7 @@ class TicketDesk:
                 case "rr" if arg in render.RETURN_REASONS:
                     return await self._return(tx, ticket, person, render.RETURN_REASONS[arg],
                                               message_chat, message_id)
-            return Answer(BUTTON_EXPIRED, alert=True)
+            return EXPIRED
 
     async def _accept(self, tx: Tx, ticket: Ticket, person: Person) -> Answer:
         if ticket.status == "accepted":
@@ -494,7 +495,7 @@ class TicketDesk:
         if user_id != ticket.reporter_tg:
             return Answer("只有报告人可以评价。", alert=True)
         if code not in render.RATINGS:
-            return Answer(BUTTON_EXPIRED, alert=True)
+            return EXPIRED
         if ticket.rating:
             return Answer("您已经评价过了, 谢谢!")
         if not policy.may_rate_ticket(ticket, user_id):
