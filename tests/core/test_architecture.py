@@ -220,3 +220,15 @@ def test_no_circles_between_the_fakes_modules():
                 if _within(name, "sandbox") and name != "sandbox" and name in SOURCES:
                     graph.setdefault(m, set()).add(name)
     assert _cycle(graph) is None
+
+
+def test_the_readme_map_names_every_package():
+    """The README's 代码结构 lists every package of the tree, and nothing that is gone."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## 代码结构"):]
+    section = section[: section.index("\n## ", 1)]
+    packages = [f"{p}/" for p in PACKAGES] + [f"bot/{d.name}/" for d in sorted((ROOT / "bot").iterdir())
+                                             if (d / "__init__.py").is_file()]
+    assert [p for p in packages if f"`{p}`" not in section] == []
+    named = set(re.findall(r"`(bot/[a-z_]+(?:/|\.py))`", section))
+    assert [n for n in sorted(named) if not (ROOT / n).exists()] == []
