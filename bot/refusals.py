@@ -6,7 +6,7 @@ from bot.model.incoming import Incoming
 from bot.model.messages import Answer, text_message
 from storage import Tx
 
-# The one answer to a button whose ticket, task or visit has moved on ("这个按钮已经失效了。").
+# The one answer to a button whose ticket, task or visit has moved on (the text is texts.BUTTON_EXPIRED).
 EXPIRED = Answer(texts.BUTTON_EXPIRED, alert=True)
 
 
