@@ -15,11 +15,11 @@ from telegram.request import HTTPXRequest
 
 import handlers
 from bot.config import Config, require_token
-from bot.health import Health
-from bot.intake import UpdateIntake
-from bot.metrics import Metrics
-from bot.outbox import Sender
-from bot.ratelimit import RateLimits
+from bot.ops.health import Health
+from bot.delivery.intake import UpdateIntake
+from bot.ops.metrics import Metrics
+from bot.delivery.outbox import Sender
+from bot.delivery.ratelimit import RateLimits
 from bot.services import Services
 from handlers.delivery import TelegramDelivery
 from handlers.intake import DurableBot, replay

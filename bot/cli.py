@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, load_config
-from bot.logs import configure as configure_logging
+from bot.ops.logs import configure as configure_logging
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,12 +84,12 @@ def main(argv: list[str] | None = None) -> int:
             run(config)
             return 0
         if command == "demo":
-            from bot.demo import main as demo_main
+            from sandbox.demo import main as demo_main
 
             return demo_main(script=getattr(args, "script", None), db=getattr(args, "db", None),
                              files=getattr(args, "files", None))
         if command == "roster":
-            from bot import roster_cli
+            from bot.roster import cli as roster_cli
 
             return asyncio.run(roster_cli.main(args, config))
         if command == "elders":
@@ -111,11 +111,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"已备份到 {args.file} ({size / 1024 / 1024:.1f} MB)")
             return 0
         if command == "nlu":
-            from bot.nlu_cli import main as nlu_main
+            from bot.understanding.cli import main as nlu_main
 
             return nlu_main(args.rest, config)
         if command == "sandbox":
-            from bot.sandbox import serve
+            from sandbox import serve
 
             asyncio.run(serve(args.host, args.port))
             return 0

@@ -14,8 +14,8 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.messages import Button, Outgoing, inline_keyboard, text_message
-from bot.tasks.model import Answer
+from bot.model.messages import Button, Outgoing, inline_keyboard, text_message
+from bot.model.messages import Answer
 from bot.texts import e
 from storage import Store, Tx
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain import Assignment, Grid, Person
-from bot.elders.model import Elder, Responder
-from bot.roles import Role
-from bot.tickets.model import Ticket
+from bot.model.domain import Assignment, Grid, Person
+from bot.model.elders import Elder, Responder
+from bot.model.roles import Role
+from bot.model.tasks import Notice, Task
+from bot.model.tickets import Ticket
 
 
 def is_admin_of(person: Person | None, community_id: int) -> bool:
@@ -26,6 +27,66 @@ def runs_grid(person: Person | None, grid: Grid) -> bool:
     """The grid's own worker or an administrator of its community: the people who answer for it."""
     return is_admin_of(person, grid.community_id) or is_grid_worker_of(person, grid.community_id, grid.id)
 
+
+
+def is_staff(person: Person | None, community_id: int, grid_id: int | None = None) -> bool:
+    """An admin of the community, or a grid worker of it (of the grid, when one is given)."""
+    if person is None:
+        return False
+    for a in person.roles:
+        if a.community_id != community_id:
+            continue
+        if a.role is Role.ADMIN:
+            return True
+        if a.role is Role.GRID_WORKER and (grid_id is None or a.grid_id == grid_id):
+            return True
+    return False
+
+
+def staff_grids(person: Person) -> list[int]:
+    """The grids a person is the grid worker of, in the order of their roles."""
+    return list(dict.fromkeys(a.grid_id for a in person.roles if a.role is Role.GRID_WORKER and a.grid_id))
+
+
+def grids_run_by(person: Person, grids: list[Grid]) -> list[Grid]:
+    """Of these grids, those a person answers for: every one for an administrator of its community, else their own."""
+    mine = set(staff_grids(person))
+    return [g for g in grids if g.id in mine or is_admin_of(person, g.community_id)]
+
+
+# -- tasks, notices, stats, points ------------------------------------------------------------
+
+def may_publish_to(person: Person | None, grid: Grid) -> bool:
+    """Publish a task or a notice to a grid's groups: its grid worker or an administrator."""
+    return is_staff(person, grid.community_id, grid.id)
+
+
+def may_manage_task(person: Person | None, task: Task) -> bool:
+    """Correct, remind about or close a task: who published it, its grid's worker, the community's admins."""
+    if person is None:
+        return False
+    return person.id == task.creator_person_id or is_staff(person, task.community_id, task.grid_id)
+
+
+def may_see_who_has_not_read(person: Person | None, notice: Notice) -> bool:
+    """Who has not yet said 收到 to a notice: who sent it, its grid's worker, the community's admins."""
+    return person is not None and (person.id == notice.creator_person_id
+                                   or is_staff(person, notice.community_id, notice.grid_id))
+
+
+def may_see_grid_stats(person: Person | None, grid: Grid) -> bool:
+    """A grid's 收到 tallies, completion rates and exports: its grid worker or an administrator."""
+    return is_staff(person, grid.community_id, grid.id)
+
+
+def may_see_community_stats(person: Person, community_id: int) -> bool:
+    """The whole community's figures at once: its administrators."""
+    return is_admin_of(person, community_id)
+
+
+def may_award_points(person: Person | None, community_id: int) -> bool:
+    """Give or take points: the community's grid workers and administrators."""
+    return is_staff(person, community_id)
 
 # -- tickets --------------------------------------------------------------------------------
 
@@ -68,6 +129,17 @@ def may_rate_ticket(ticket: Ticket, user_id: int | None) -> bool:
     """A resolved ticket, rated once, by the person who reported it."""
     return (user_id is not None and user_id == ticket.reporter_tg
             and ticket.status == "resolved" and ticket.rating is None)
+
+
+
+def works_a_grid(person: Person | None) -> bool:
+    """A grid worker or an administrator, of whichever grid: who may start a staff command at all."""
+    return person is not None and person.has(Role.ADMIN, Role.GRID_WORKER)
+
+
+def may_see_undelivered(person: Person | None) -> bool:
+    """The messages the bot could not deliver (names and chats in them): those who work the grids."""
+    return works_a_grid(person)
 
 
 # -- groups ---------------------------------------------------------------------------------

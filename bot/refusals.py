@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.incoming import Incoming
-from bot.messages import text_message
+from bot.model.incoming import Incoming
+from bot.model.messages import Answer, text_message
 from storage import Tx
+
+# The one answer to a button whose ticket, task or visit has moved on (the text is texts.BUTTON_EXPIRED).
+EXPIRED = Answer(texts.BUTTON_EXPIRED, alert=True)
 
 
 async def refuse(tx: Tx, msg: Incoming, text: str, short: str | None = None) -> None:

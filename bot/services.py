@@ -4,16 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from bot.accounts import Accounts
-from bot.assist import Assistant, AssistSettings
-from bot.admin import Admin
-from bot.chat import Chat
+from bot.conversation.accounts import Accounts
+from bot.understanding.assist import Assistant, AssistSettings
+from bot.ops.admin import Admin
+from bot.conversation.chat import Chat
 from bot.config import Config
 from bot.elders.rules import ElderRules
 from bot.elders.service import VISIT_JOB, ElderWing
-from bot.groups import Groups
-from bot.jobs import JobRunner
-from bot.learning import RETRAIN_JOB, Learner, model_path
+from bot.conversation.groups import Groups
+from bot.delivery.jobs import JobRunner
+from bot.understanding.learning import RETRAIN_JOB, Learner, model_path
 from bot.nlu import Lexicon
 from bot.paging import Pager
 from bot.tasks.digest import DigestSettings

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.domain import Assignment, Grid, Person
-from bot.fitting import MARKERS
-from bot.places import building_label, unit_label
-from bot.roles import Role
+from bot.model.domain import Assignment, Grid, Person
+from bot.model.fitting import MARKERS
+from bot.model.labels import building_label, unit_label
+from bot.model.roles import Role
 
 CONTACT_BUTTON = "📱 分享手机号"
 MENU_REPORT = "报事报修"

@@ -13,7 +13,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import menus
+from bot.conversation import menus
 from handlers import buttons, commands, elders, errors, intake, messages, paging, tasks
 
 # Runs after every other group: marks the update done so a restart does not replay it.

@@ -6,7 +6,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
 from bot.elders.finder import is_elder_payload
-from bot.groups import GroupAccess
+from bot.conversation.groups import GroupAccess
 from handlers.convert import incoming, services
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.incoming import From, Incoming
+from bot.model.incoming import From, Incoming
 from bot.services import Services
 
 

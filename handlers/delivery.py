@@ -11,8 +11,8 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from telegram.warnings import PTBUserWarning
 
-from bot.outbox import Failed, Moved, Result, RetryLater, Sent
-from bot.messages import file_upload, uploaded_bytes
+from bot.delivery.outbox import Failed, Moved, Result, RetryLater, Sent
+from bot.model.messages import file_upload, uploaded_bytes
 from storage.outbox import OutboxRow
 
 # The outbox stores calls as plain Bot API parameters, so they go out through do_api_request on
@@ -32,7 +32,7 @@ class TelegramDelivery:
         params = dict(row.params, chat_id=row.chat_id)
         if message_id is not None:
             params["message_id"] = message_id
-        for key, value in params.items():  # files waiting on disk (bot.messages) go up as uploads
+        for key, value in params.items():  # files waiting on disk (bot.model.messages) go up as uploads
             if (on_disk := file_upload(value)) is not None:
                 try:
                     data = await asyncio.to_thread(Path(on_disk[0]).read_bytes)

@@ -12,7 +12,7 @@ from telegram._utils.types import ODVInput, TimePeriod
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
-from bot.intake import UpdateIntake
+from bot.delivery.intake import UpdateIntake
 
 log = logging.getLogger(__name__)
 

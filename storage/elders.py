@@ -7,7 +7,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.elders.model import Elder, Responder, Scan, Visit
+from bot.model.elders import Elder, Responder, Scan, Visit
 from storage.timefmt import from_db, to_db
 
 _ELDER_SELECT = (

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain import Grid, GroupBinding
+from bot.model.domain import Grid, GroupBinding
 from storage.timefmt import to_db
 
 _SELECT = """

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.tasks.model import Ack, Notice, Reader
+from bot.model.tasks import Ack, Notice, Reader
 from storage.timefmt import from_db, to_db
 
 _COLUMNS = ("id, community_id, grid_id, chat_id, source_message_id, text, creator_person_id, creator_tg,"

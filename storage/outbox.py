@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.messages import Outgoing, file_upload
+from bot.model.messages import Outgoing, file_upload
 from storage.timefmt import from_db, to_db
 
 

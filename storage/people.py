@@ -7,8 +7,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain import Assignment, Person
-from bot.roles import Role
+from bot.model.domain import Assignment, Person
+from bot.model.roles import Role
 from storage.timefmt import to_db
 
 _ASSIGNMENT_SELECT = """

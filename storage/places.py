@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.domain import Building, Grid
+from bot.model.domain import Building, Grid
 
 _GRID_SELECT = """
 SELECT g.id, g.community_id, c.name AS community, g.name

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.tasks.model import Award
+from bot.model.tasks import Award
 from storage.timefmt import from_db, to_db
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.roles import Role
-from bot.roster.model import Roster, RosterRow
+from bot.model.roles import Role
+from bot.model.roster import Roster, RosterRow
 from storage.db import Tx
 from storage.people import RosterPerson
 

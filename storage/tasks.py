@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.tasks.model import Completion, NewTask, Slot, Target, Task
+from bot.model.tasks import Completion, NewTask, Slot, Target, Task
 from storage.timefmt import from_db, to_db
 
 _COLUMNS = (

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.tickets.model import NewTicket, Ticket, TicketEvent
+from bot.model.tickets import NewTicket, Ticket, TicketEvent
 from storage.timefmt import from_db, to_db
 
 _COLUMNS = (

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.playground import Playground
+from sandbox.playground import Playground
 
 
 def pytest_configure(config):

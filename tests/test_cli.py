@@ -86,7 +86,7 @@ def test_parse_reads_lines_and_writes_json():
 
 async def play(tmp_path: Path, *lines: str, problems=None) -> str:
     """Replay `lines` through the demo in this process; returns the transcript."""
-    from bot.demo import run as run_demo
+    from sandbox.demo import run as run_demo
 
     script = tmp_path / "script.txt"
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -139,8 +139,8 @@ async def test_the_demos_own_words_are_chinese_and_a_newcomer_in_a_group_is_adde
 
 @pytest.mark.bot_fails
 async def test_a_bot_error_shows_as_one_chinese_line_pointing_to_the_log(tmp_path, monkeypatch):
-    from bot.accounts import Accounts
-    from bot.demo import Problems
+    from bot.conversation.accounts import Accounts
+    from sandbox.demo import Problems
 
     async def broken(self, msg):
         raise RuntimeError("database is on fire")
@@ -218,7 +218,7 @@ def test_ctrl_c_ends_the_interactive_demo(tmp_path):
 def test_clock_moves_are_read_as_people_type_them():
     from datetime import timedelta
 
-    from bot.demo import Hint, parse_clock_move
+    from sandbox.demo import Hint, parse_clock_move
 
     assert parse_clock_move("+4H") == parse_clock_move("4h") == parse_clock_move("+4小时") == timedelta(hours=4)
     assert parse_clock_move("+1d3h") == timedelta(days=1, hours=3)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.health import Health
+from bot.ops.health import Health
 
 HEALTH = web.AppKey("health", Health)
 

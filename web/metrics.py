@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.metrics import Metrics
+from bot.ops.metrics import Metrics
 
 METRICS = web.AppKey("metrics", Metrics)
 

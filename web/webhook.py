@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.intake import UpdateIntake
+from bot.delivery.intake import UpdateIntake
 
 log = logging.getLogger(__name__)
 

@@ -8,16 +8,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.elders import render
-from bot.elders.model import Elder, Responder, Scan
+from bot.model.elders import Elder, Responder, Scan
 from bot.elders.reminders import keepers_of
 from bot.elders.rules import ElderRules
-from bot.incoming import Incoming
-from bot.messages import Outgoing, copy_message, disk_file, text_message
+from bot.model.incoming import Incoming
+from bot.model.messages import Outgoing, copy_message, disk_file, text_message
 from bot.policy import is_lost_responder, may_talk_to_finder
-from bot.roles import Role
-from bot.tickets.service import Answer
+from bot.model.roles import Role
+from bot.model.messages import Answer
+from bot.refusals import EXPIRED
 from storage import Store, Tx
 
 # The finder sees the elder's given name, the photo if there is one, a request to wait, and two large
@@ -245,7 +245,7 @@ class Finder:
         """e:t (talk to the finder), e:q (stop talking), e:x (the elder is safe)."""
         parts = data.split(":")
         if len(parts) != 3 or not parts[2].isdigit() or len(parts[2]) > 9:
-            return Answer(texts.BUTTON_EXPIRED, alert=True)
+            return EXPIRED
         kind, scan_id = parts[1], int(parts[2])
         async with self._store.tx(update_id) as tx:
             responders = await tx.elders.responders(scan_id)
@@ -278,7 +278,7 @@ class Finder:
                     if state == "lost_talk" and data_.get("scan") == scan.id:
                         await tx.chat_states.clear(r.telegram_id)
                 return Answer("谢谢您!")
-        return Answer(texts.BUTTON_EXPIRED, alert=True)
+        return EXPIRED
 
     async def private_state(self, tx: Tx, msg: Incoming, state: str | None, data: dict) -> bool:
         """Messages that belong to a case: from the finder, or from a responder talking to them."""

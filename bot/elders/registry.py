@@ -6,12 +6,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.elders.model import Elder, ElderRow
+from bot.model.elders import Elder, ElderRow
 from bot.elders.reminders import schedule_wait
 from bot.elders.rules import ElderRules
 from bot.elders.sheet import ElderSheet, PhotoFile
-from bot.places import building_label
-from bot.roster.model import RosterError
+from bot.model.labels import building_label
+from bot.model.roster import RosterError
 from storage import Tx
 from storage.elders import ElderRecord
 

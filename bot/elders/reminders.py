@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import Person
+from bot.model.domain import Person
 from bot.elders import render
-from bot.elders.model import Elder
+from bot.model.elders import Elder
 from bot.elders.rules import ElderRules
-from bot.jobs import after_quiet_hours
-from bot.messages import text_message
-from bot.roles import Role
+from bot.delivery.jobs import after_quiet_hours
+from bot.model.messages import text_message
+from bot.model.roles import Role
 from bot.tickets.service import QuietHours
 from storage import Tx
 from storage.jobs import Job

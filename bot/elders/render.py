@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import Person
-from bot.elders.model import Elder, Visit
+from bot.model.domain import Person
+from bot.model.elders import Elder, Visit
 from bot.elders.rules import ElderRules
-from bot.messages import Button, inline_keyboard
+from bot.model.messages import Button, inline_keyboard
 from bot.texts import e
 
 # Written for people in their seventies: short lines, the name first, what to do next in plain words.

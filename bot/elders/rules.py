@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import ConfigError
-from bot.elders.model import RISK_LABELS, RISK_LEVELS
+from bot.model.elders import RISK_LABELS, RISK_LEVELS
 
 
 @dataclass(frozen=True)

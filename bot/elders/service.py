@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot import texts
-from bot.domain import GroupBinding, Person
+from bot.model.domain import GroupBinding, Person
 from bot.elders.finder import Finder
 from bot.elders.reminders import VISIT_JOB, Reminders
 from bot.elders.rules import ElderRules
 from bot.elders.visits import ElderCare
-from bot.incoming import Incoming
+from bot.model.incoming import Incoming
 from bot.nlu import Lexicon, Parsed
-from bot.tickets.service import Answer, QuietHours, TicketDesk
+from bot.tickets.service import QuietHours, TicketDesk
+from bot.model.messages import Answer
+from bot.refusals import EXPIRED
 from storage import Store, Tx
 
 __all__ = ["VISIT_JOB", "ElderWing"]
@@ -42,7 +43,7 @@ class ElderWing:
     async def press(self, update_id: int, msg: Incoming, data: str) -> Answer:
         if msg.is_private and msg.chat_id != msg.user_id:
             # Someone else's private chat: an answer there would edit or write into it.
-            return Answer(texts.BUTTON_EXPIRED, alert=True)
+            return EXPIRED
         kind = data.split(":")[1] if data.count(":") >= 1 else ""
         if kind in _FINDER_BUTTONS:
             return await self.finder.press(update_id, msg, data)

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.elders.model import CATEGORIES, CATEGORY_ALIASES, RISK_ALIASES, RISK_LABELS, ElderRow
-from bot.places import (address_label, building_label, fold, normalize_building, normalize_room, normalize_unit,
-                        unit_label)
+from bot.model.elders import CATEGORIES, CATEGORY_ALIASES, RISK_ALIASES, RISK_LABELS, ElderRow
+from bot.nlu.addresses import fold, normalize_building, normalize_room, normalize_unit
+from bot.model.labels import address_label, building_label, unit_label
 from bot.roster.check import Sheet, clean_label, clean_name, header_key, looks_like_header, parse_phone
 from bot.roster.io import RosterFileError, read_table, split_header
-from bot.roster.model import RosterError
+from bot.model.roster import RosterError
 
 # Columns: 姓名, 楼栋, 单元, 房号, 类别, 风险等级, 包保人, 家属姓名, 家属电话, 健康备注, 照片 (and 社区 when a
 # deployment holds several communities). Several values in one cell are separated by 、 (or ，,;/).

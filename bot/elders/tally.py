@@ -5,8 +5,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.elders.model import RISK_LABELS
-from bot.places import address_label
+from bot.model.elders import RISK_LABELS
+from bot.model.labels import address_label
 from storage import Tx
 from storage.elders import VisitCount
 

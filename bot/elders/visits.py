@@ -8,19 +8,21 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain import GroupBinding, Person
+from bot.model.domain import GroupBinding, Person
 from bot.elders import render
-from bot.elders.model import Elder, Visit
+from bot.model.elders import Elder, Visit
 from bot.elders.reminders import grid_workers, keepers_of, reachable, schedule_wait
 from bot.elders.rules import ElderRules
 from bot.elders.words import HONORIFICS, NOT_A_SURNAME, Mention, find_mentions, names_someone, worry
-from bot.incoming import Incoming
-from bot.messages import Outgoing, clear_buttons, inline_keyboard, text_message
+from bot.model.incoming import Incoming
+from bot.model.messages import Outgoing, clear_buttons, inline_keyboard, text_message
 from bot.nlu import Lexicon, Parsed, parse
 from bot.policy import elders_seen_by, may_log_visit, may_see_elder, visits_logged_by
-from bot.roles import Role
-from bot.tickets.model import Ticket
-from bot.tickets.service import Answer, TicketDesk
+from bot.model.roles import Role
+from bot.model.tickets import Ticket
+from bot.tickets.service import TicketDesk
+from bot.model.messages import Answer
+from bot.refusals import EXPIRED
 from storage import Store, Tx
 
 # A worrying visit ("没人应", "摔了") raises an urgent ticket through the ticket desk, which reaches the
@@ -347,7 +349,7 @@ class ElderCare:
         kind = parts[1] if len(parts) > 1 else ""
         numbers = [int(p) for p in parts[2:] if p.isdigit() and len(p) <= 9]
         if len(numbers) != len(parts) - 2 and kind != "w":
-            return Answer(texts.BUTTON_EXPIRED, alert=True)
+            return EXPIRED
         async with self._store.tx(update_id) as tx:
             person = await tx.people.by_telegram_id(msg.user_id) if msg.user_id else None
             if person is None:
@@ -361,7 +363,7 @@ class ElderCare:
             if kind == "k" and numbers:
                 return await self._picked(tx, msg, person, numbers[0])
             if not numbers:
-                return Answer(texts.BUTTON_EXPIRED, alert=True)
+                return EXPIRED
             elder = await tx.elders.get(numbers[0])
             if elder is None or not elder.active:
                 return Answer("这位老人已经不在名册里了。", alert=True)
@@ -375,7 +377,7 @@ class ElderCare:
                 return Answer()
             if kind == "w" and len(parts) == 4 and parts[3] in render.CONCERNS:
                 return await self._tapped_concern(tx, msg, person, elder, parts[3])
-        return Answer(texts.BUTTON_EXPIRED, alert=True)
+        return EXPIRED
 
     async def _tapped_ok(self, tx: Tx, msg: Incoming, person: Person, elder: Elder, page: int | None) -> Answer:
         last = (await tx.elders.last_visits([elder.id])).get(elder.id)

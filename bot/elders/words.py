@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.elders.model import Elder, bare_name, given_name, surname
-from bot.places import fold
+from bot.model.elders import Elder, bare_name, given_name, surname
+from bot.nlu.addresses import fold
 
 # How people address elders after the surname: 王奶奶, 刘大爷, 陈老师.
 HONORIFICS: tuple[str, ...] = (

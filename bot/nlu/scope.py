@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from bot.nlu.normalize import normalize as _normalize
-from bot.places import normalize_building, normalize_unit
+from bot.nlu.addresses import normalize_building, normalize_unit
 
 _CODE = r"[0-9]+|[A-Za-z][0-9]?"
 _LIST = rf"(?:{_CODE})(?:\s*(?:、|,|，|和|及|与|跟|/|至|到|~|-|—)\s*(?:{_CODE}))*"

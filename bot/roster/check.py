@@ -6,9 +6,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from bot.places import building_label, fold, normalize_building, normalize_room, normalize_unit, unit_label
-from bot.roles import Role, known_role_names, parse_role
-from bot.roster.model import Roster, RosterError, RosterRow
+from bot.nlu.addresses import fold, normalize_building, normalize_room, normalize_unit
+from bot.model.labels import building_label, unit_label
+from bot.model.roles import Role, known_role_names, parse_role
+from bot.model.roster import Roster, RosterError, RosterRow
 
 # Field → the Chinese header written to files, in file order.
 COLUMNS: dict[str, str] = {

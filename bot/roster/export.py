@@ -8,9 +8,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from bot.places import building_label, unit_label
+from bot.model.labels import building_label, unit_label
 from bot.roster.check import COLUMNS
-from bot.roster.model import Roster, RosterRow
+from bot.model.roster import Roster, RosterRow
 
 # Column widths in Excel character units; CJK characters count about double.
 _WIDTHS: dict[str, int] = {

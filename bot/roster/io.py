@@ -14,7 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.roster.check import check_table, looks_like_header
 from bot.roster.export import write_roster
-from bot.roster.model import Roster, RosterError
+from bot.model.roster import Roster, RosterError
 
 __all__ = ["RosterFileError", "read_roster", "read_table", "split_header", "write_roster"]
 

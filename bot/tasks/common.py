@@ -1,14 +1,14 @@
-"""Small shared helpers: who is staff where, the heads of a grid, periods in local time."""
+"""Small shared helpers: message refs, the heads of a grid, periods in local time."""
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import Grid, Person
-from bot.incoming import Incoming
-from bot.roles import Role
-from bot.tasks.model import Reader
+from bot.model.domain import Grid, Person
+from bot.model.incoming import Incoming
+from bot.model.roles import Role
+from bot.model.tasks import Reader
 from bot.tasks.scope import Post
 from storage import Tx
 
@@ -21,28 +21,6 @@ def ref_id(ref: str | None, prefix: str) -> int | None:
         return None
     m = _REF_RE.match(ref)
     return int(m.group(2)) if m and m.group(1) == prefix else None
-
-
-def is_staff(person: Person | None, community_id: int, grid_id: int | None = None) -> bool:
-    """An admin of the community, or a grid worker (of the grid, when one is given)."""
-    if person is None:
-        return False
-    for a in person.roles:
-        if a.community_id != community_id:
-            continue
-        if a.role is Role.ADMIN:
-            return True
-        if a.role is Role.GRID_WORKER and (grid_id is None or a.grid_id == grid_id):
-            return True
-    return False
-
-
-def staff_grids(person: Person) -> list[int]:
-    return list(dict.fromkeys(a.grid_id for a in person.roles if a.role is Role.GRID_WORKER and a.grid_id))
-
-
-def is_admin(person: Person | None) -> bool:
-    return person is not None and person.has(Role.ADMIN)
 
 
 def actor_name(person: Person | None, msg: Incoming | None = None) -> str:

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from bot.elders import tally as elder_tally
 from bot.nlu import CATEGORY_LABELS
-from bot.places import address_label
-from bot.tasks.model import AUDIENCE_LABELS, TASK_STATUS_LABELS
+from bot.model.labels import address_label
+from bot.model.tasks import AUDIENCE_LABELS, TASK_STATUS_LABELS
 from bot.tasks.stats import RATING_LABELS, rating_code
-from bot.tickets.model import STATUS_LABELS
+from bot.model.tickets import STATUS_LABELS
 from bot.tickets.render import EVENT_LABELS
 
 SHEETS = ("诉求", "诉求记录", "任务", "任务完成", "通知", "通知回执", *elder_tally.SHEETS)

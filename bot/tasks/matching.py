@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.tasks.model import Target, Task
+from bot.model.tasks import Target, Task
 from bot.tasks.scope import Places
 
 STRONG, WEAK, NONE = 2, 1, 0

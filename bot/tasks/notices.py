@@ -4,16 +4,18 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import Grid, Person
-from bot.incoming import Incoming
-from bot.messages import Button, edit_text, inline_keyboard, text_message
+from bot.model.domain import Grid, Person
+from bot.model.incoming import Incoming
+from bot.model.messages import Button, edit_text, inline_keyboard, text_message
 from bot.nlu.tasktext import is_bare_ack
 from bot.tasks import render
-from bot.tasks.common import actor_name, grid_readers, is_staff, staff_grids
-from bot.tasks.model import Answer, Notice
-from bot.ids import parse_callback
-from bot.refusals import refuse
-from bot.texts import BUTTON_EXPIRED, not_linked
+from bot.policy import grids_run_by, may_publish_to, may_see_who_has_not_read
+from bot.tasks.common import actor_name, grid_readers
+from bot.model.tasks import Notice
+from bot.model.messages import Answer
+from bot.model.ids import parse_callback
+from bot.refusals import EXPIRED, refuse
+from bot.texts import not_linked
 from storage import Store, Tx
 
 CARD_DEBOUNCE = timedelta(seconds=3)
@@ -57,7 +59,7 @@ class NoticeBoard:
                 targets, text = await self._private_targets(tx, person, text)
             else:
                 binding = await tx.groups.binding(msg.chat_id)
-                if binding is None or not is_staff(person, binding.grid.community_id, binding.grid.id):
+                if binding is None or not may_publish_to(person, binding.grid):
                     await refuse(tx, msg, "只有本网格的网格员或社区管理员可以发通知。")
                     return
                 targets = [(binding.grid, msg.chat_id, binding.title)]
@@ -82,12 +84,9 @@ class NoticeBoard:
         named = next((g for g in grids if text.startswith(g.name)), None)
         if named is not None:
             text = text[len(named.name):].lstrip(" :：,，")
-            chosen = [named] if is_staff(person, named.community_id, named.id) else []
-        elif any(a.role.value == "admin" for a in person.roles):
-            chosen = grids
+            chosen = [named] if may_publish_to(person, named) else []
         else:
-            mine = staff_grids(person)
-            chosen = [g for g in grids if g.id in mine]
+            chosen = grids_run_by(person, grids)
         targets = []
         for grid in chosen:
             for binding in await tx.groups.of_grid(grid.id):
@@ -135,7 +134,7 @@ class NoticeBoard:
                     display_name: str) -> Answer:
         parsed = parse_callback(data, "n")
         if parsed is None:
-            return Answer(BUTTON_EXPIRED, alert=True)
+            return EXPIRED
         notice_id, action, _ = parsed
         async with self._store.tx(update_id) as tx:
             notice = await tx.notices.get(notice_id)
@@ -148,9 +147,7 @@ class NoticeBoard:
                 if await self.ack(tx, notice, user_id, person, person.name if person else display_name, "button"):
                     return Answer("已记下: 收到, 谢谢!")
                 return Answer("已经记下了, 谢谢!")
-            may = person is not None and (person.id == notice.creator_person_id
-                                          or is_staff(person, notice.community_id, notice.grid_id))
-            if not may:
+            if not may_see_who_has_not_read(person, notice):
                 return Answer("只有发通知的人或网格员可以查看。", alert=True)
             missing = await self._missing(tx, notice)
             if action == "who":
@@ -169,7 +166,7 @@ class NoticeBoard:
                 await tx.outbox.enqueue(text_message(notice.chat_id, render.notice_nudge(mentions),
                                                      reply_to=sent_id[1]))
                 return Answer("已在群里提醒。")
-        return Answer(BUTTON_EXPIRED, alert=True)
+        return EXPIRED
 
     async def _missing(self, tx: Tx, notice: Notice):
         acked = {a.person_id for a in await tx.notices.acks(notice.id)}

@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.incoming import Incoming
-from bot.messages import text_message
+from bot.model.incoming import Incoming
+from bot.model.messages import text_message
 from bot.nlu import CATEGORY_LABELS
 from bot.nlu.awards import MAX_AWARD, AwardWords, parse_add_command, parse_award
 from bot.tasks import render
-from bot.tasks.common import is_staff, month_start, next_month_start
+from bot.policy import may_award_points
+from bot.tasks.common import month_start, next_month_start
 from bot.refusals import refuse
 from bot.texts import not_linked
 from storage import Store, Tx
@@ -98,7 +99,7 @@ class PointsBook:
                 if award is None:
                     await tx.outbox.enqueue(text_message(msg.chat_id, render.points_usage(), reply_to=msg.message_id))
                     return
-                if not is_staff(person, community_id):
+                if not may_award_points(person, community_id):
                     await refuse(tx, msg, "只有网格员和社区管理员可以记积分。")
                     return
                 await self.give(tx, msg.chat_id, msg.message_id, person, community_id, award)

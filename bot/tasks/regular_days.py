@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.messages import text_message
+from bot.model.messages import text_message
 from bot.texts import e
 from storage import Tx
 from storage.jobs import Job

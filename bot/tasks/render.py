@@ -5,9 +5,9 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.messages import Button, inline_keyboard, shortenable
-from bot.places import address_label
-from bot.tasks.model import AUDIENCE_LABELS, Reader, Target, Task
+from bot.model.messages import Button, inline_keyboard, shortenable
+from bot.model.labels import address_label
+from bot.model.tasks import AUDIENCE_LABELS, Reader, Target, Task
 from bot.texts import e
 
 CARD_HINT = "做完了请点「✅ 完成」, 或回复本消息「完成」。"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.nlu.scope import Places
-from bot.tasks.model import Slot
+from bot.model.tasks import Slot
 
 
 @dataclass(frozen=True)

@@ -9,27 +9,28 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import GroupBinding, Grid, Person
-from bot.incoming import Incoming
-from bot.jobs import after_quiet_hours, in_quiet_hours
-from bot.messages import Outgoing, delete_message, edit_text, text_message
+from bot.model.domain import GroupBinding, Grid, Person
+from bot.model.incoming import Incoming
+from bot.delivery.jobs import after_quiet_hours, in_quiet_hours
+from bot.model.messages import Outgoing, delete_message, edit_text, text_message
 from bot.nlu import Parsed
 from bot.nlu.tasktext import (deadline_in, edit_request, is_notice_text, past_deadline, sounds_done,
                               title_from)
 from bot.tasks import render
-from bot.tasks.common import (grid_posts, home_buildings, is_admin, is_staff, ref_id,
-                              staff_grids)
+from bot.policy import grids_run_by, is_staff, may_manage_task, may_publish_to, staff_grids
+from bot.tasks.common import grid_posts, home_buildings, ref_id
 from bot.tasks.matching import Claim, Resolution, choose, resolve
-from bot.tasks.model import Answer, NewTask, Target, Task
+from bot.model.tasks import NewTask, Target, Task
+from bot.model.messages import Answer
 from bot.tasks.notices import NoticeBoard
 from bot.nlu.awards import parse_award
 from bot.tasks.points import PointsBook
 from bot.nlu.scope import Places, audience_of, named_places
 from bot.tasks.scope import resolve_scope
 from bot.tickets.service import QuietHours
-from bot.ids import parse_callback, parse_id
-from bot.refusals import refuse
-from bot.texts import BUTTON_EXPIRED, not_linked
+from bot.model.ids import parse_callback, parse_id
+from bot.refusals import EXPIRED, refuse
+from bot.texts import not_linked
 from storage import Store, Tx
 from storage.jobs import Job
 
@@ -149,7 +150,7 @@ class TaskBoard:
                 if task.is_open:
                     await self._claim(tx, msg, parsed, person, staff, [task], how="reply")
                 return True
-            if self._may_manage(person, task) and await self._edit_in_words(tx, task, msg):
+            if may_manage_task(person, task) and await self._edit_in_words(tx, task, msg):
                 return True
             if parsed.intent in ("ack", "chitchat", "query", "task"):
                 return True  # "好的" to a task card: nothing to count, nothing to say, no second task
@@ -217,7 +218,7 @@ class TaskBoard:
                 if binding is None:
                     return
                 grid, chat_id, where = binding.grid, msg.chat_id, binding.title
-            if not is_staff(person, grid.community_id, grid.id):
+            if not may_publish_to(person, grid):
                 await refuse(tx, msg, "只有本网格的网格员或社区管理员可以发布任务。")
                 return
             if not text:
@@ -247,8 +248,7 @@ class TaskBoard:
             text = text[len(grid.name):].lstrip(" :：,，")
         elif (named := _GRID_WORD_RE.match(text)) is not None:
             # "第三网格 收齐问卷": a grid that is not there is not a reason to publish somewhere else.
-            mine = staff_grids(person)
-            allowed = [g.name for g in grids if is_admin(person) or g.id in mine]
+            allowed = [g.name for g in grids_run_by(person, grids)]
             choices = "、".join(render.e(n) for n in allowed)
             answer = f"没有找到「{render.e(named.group(0))}」。" + (
                 f"您可以发布任务的网格: {choices}。例如「/task {render.e(allowed[0])} 收齐问卷 明天下午4点前」。"
@@ -355,12 +355,6 @@ class TaskBoard:
 
     # -- the creator's corrections ---------------------------------------------------------
 
-    def _may_manage(self, person: Person | None, task: Task) -> bool:
-        if person is None:
-            return False
-        return person.id == task.creator_person_id or is_admin(person) or \
-            is_staff(person, task.community_id, task.grid_id)
-
     async def _edit_in_words(self, tx: Tx, task: Task, msg: Incoming) -> bool:
         """The creator answers the card with a new deadline or audience: "截止改为明天下午5点", "改为楼栋长"."""
         text = msg.text
@@ -402,7 +396,7 @@ class TaskBoard:
     async def press(self, update_id: int, user_id: int, chat_id: int, message_id: int, data: str) -> Answer:
         parsed = parse_callback(data, "k")
         if parsed is None:
-            return Answer(BUTTON_EXPIRED, alert=True)
+            return EXPIRED
         task_id, action, args = parsed
         async with self._store.tx(update_id) as tx:
             task = await tx.tasks.get(task_id)
@@ -413,7 +407,7 @@ class TaskBoard:
                 return Answer("还不知道您是谁, 请先私聊我发送 /start。", alert=True)
             if action in ("ok", "pk"):
                 return await self._press_done(tx, task, person, action, args, chat_id, message_id)
-            if not self._may_manage(person, task):
+            if not may_manage_task(person, task):
                 return Answer("只有发布任务的人或网格员可以修改。", alert=True)
             if action == "un":
                 if task.status != "cancelled":
@@ -455,7 +449,7 @@ class TaskBoard:
                 task = await self._change(tx, task, deadline=new)
                 await self._update_menu(tx, task, chat_id, message_id)
                 return Answer(f"截止改为 {render.day_time(new, self._zone)}。")
-        return Answer(BUTTON_EXPIRED, alert=True)
+        return EXPIRED
 
     async def _update_menu(self, tx: Tx, task: Task, chat_id: int, message_id: int) -> None:
         if chat_id == task.chat_id:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.nlu import CATEGORY_LABELS
-from bot.places import address_label
+from bot.model.labels import address_label
 from bot.tickets.sla import SlaPolicy
 
 STATUS_ORDER = ("open", "accepted", "resolved", "closed")

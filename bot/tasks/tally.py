@@ -10,21 +10,22 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain import Grid, Person
+from bot.model.domain import Grid, Person
 from bot.elders.tally import visit_lines
-from bot.incoming import Incoming
-from bot.messages import document_message, photo_message, text_message
+from bot.model.incoming import Incoming
+from bot.model.messages import document_message, photo_message, text_message
 from bot.nlu import CATEGORY_LABELS
 from bot.tasks import chart, render
-from bot.tasks.common import is_staff, month_start, staff_grids, week_start
+from bot.policy import grids_run_by, may_see_community_stats, may_see_grid_stats, staff_grids
+from bot.tasks.common import month_start, week_start
 from bot.tasks.digest import DIGEST_GRACE, DIGEST_JOB, DigestSettings, digest_text, period_label, week_before
-from bot.jobs import JobRunner
+from bot.delivery.jobs import JobRunner
 from bot.refusals import refuse
 from bot.tasks.export import TELEGRAM_FILE_LIMIT, ExportRequest, export_in_worker
 from bot.tasks.stats import (RATING_LABELS, STATUS_ORDER, Rate, TicketNumbers, place_rates, rates_from_counts,
                              tally_facts, task_totals)
 from bot.texts import e, not_linked
-from bot.tickets.model import STATUS_LABELS
+from bot.model.tickets import STATUS_LABELS
 from bot.tickets.sla import SlaPolicy
 from storage import Store, Tx
 from storage.jobs import Job
@@ -113,7 +114,7 @@ class Tally:
             binding = await tx.groups.binding(msg.chat_id)
             if binding is None:
                 return "这个群还没有绑定网格。"
-            if not is_staff(person, binding.grid.community_id, binding.grid.id):
+            if not may_see_grid_stats(person, binding.grid):
                 return _Refusal("您只能查看自己网格的统计。") if staff_grids(person) else STAFF_ONLY
             unknown = _unknown_grid(arg, await tx.places.grids(binding.grid.community_id))
             if unknown is not None:
@@ -121,23 +122,22 @@ class Tally:
             return [Scope(binding.grid.community_id, binding.grid, binding.grid.name)]
         grids = await tx.places.grids(person.community_id)
         named = [g for g in grids if g.name in arg]
-        admin = any(a.role.value == "admin" for a in person.roles)
-        mine = staff_grids(person)
+        runs = {g.id for g in grids_run_by(person, grids)}
         unknown = _unknown_grid(arg, grids)
         if unknown is not None:
-            allowed = [g.name for g in grids if admin or g.id in mine]
+            allowed = [g.name for g in grids if g.id in runs]
             if not allowed:
                 return STAFF_ONLY
             return f"没有找到「{e(unknown)}」。您可以查看的网格: {'、'.join(e(n) for n in allowed)}。"
         if named:
-            allowed = [g for g in named if admin or g.id in mine]
+            allowed = [g for g in named if g.id in runs]
             if not allowed:
                 return _Refusal("您只能查看自己网格的统计。")
             return [Scope(g.community_id, g, g.name) for g in allowed]
-        if admin:
+        if may_see_community_stats(person, person.community_id):
             community = grids[0].community if grids else "社区"
             return [Scope(person.community_id, None, community)]
-        chosen = [g for g in grids if g.id in mine]
+        chosen = [g for g in grids if g.id in runs]
         if not chosen:
             return STAFF_ONLY
         return [Scope(g.community_id, g, g.name) for g in chosen]

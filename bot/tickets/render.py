@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import Person
-from bot.messages import Button, inline_keyboard, shortenable
+from bot.model.domain import Person
+from bot.model.messages import Button, inline_keyboard, shortenable
 from bot.nlu import CATEGORY_LABELS
-from bot.places import building_label
+from bot.model.labels import building_label
 from bot.texts import e
-from bot.tickets.model import STATUS_LABELS, Ticket, TicketEvent
+from bot.model.tickets import STATUS_LABELS, Ticket, TicketEvent
 
 MEDIA_LABELS = {"photo": "照片", "voice": "语音", "video": "视频", "location": "位置",
                 "document": "文件", "audio": "录音"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.roles import Role
+from bot.model.roles import Role
 
 # A request in these fields goes to the field's specialist where the roster has one.
 SPECIALIST_FOR: dict[str, Role] = {

@@ -8,19 +8,20 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import policy
-from bot.domain import GroupBinding, Person
-from bot.ids import parse_callback, parse_id
-from bot.incoming import Incoming
-from bot.jobs import after_quiet_hours
-from bot.messages import clear_buttons, copy_message, delete_message, edit_text, text_message, text_pages
+from bot.model.domain import GroupBinding, Person
+from bot.model.ids import parse_callback, parse_id
+from bot.model.incoming import Incoming
+from bot.delivery.jobs import after_quiet_hours
+from bot.model.messages import Answer, clear_buttons, copy_message, delete_message, edit_text, text_message, text_pages
 from bot.nlu import Parsed
 from bot.paging import MAX_ITEMS, Pager
-from bot.roles import Role
-from bot.texts import BUTTON_EXPIRED, follow_refused, ticket_in_private, ticket_usage
+from bot.model.roles import Role
+from bot.texts import follow_refused, ticket_in_private, ticket_usage
 from bot.tickets import render
-from bot.tickets.model import NewTicket, Ticket
+from bot.model.tickets import NewTicket, Ticket
 from bot.tickets.routing import SPECIALIST_FOR, Directory, emergency_number, route
 from bot.tickets.sla import SlaPolicy
+from bot.refusals import EXPIRED
 from storage import Store, Tx
 from storage.jobs import Job
 
@@ -47,13 +48,6 @@ ROUTE_LABELS = {"grid_worker": "网格员", "admin": "社区管理员"}
 FOLLOW_LINK = re.compile(r"^f_([A-Za-z0-9_-]{16,40})$")
 OLD_FOLLOW_LINK = re.compile(r"^t-([0-9]+)$")
 
-
-@dataclass(frozen=True)
-class Answer:
-    """What to say to a button press: a toast, or an alert for a refusal."""
-
-    text: str | None = None
-    alert: bool = False
 
 
 @dataclass(frozen=True)
@@ -282,7 +276,7 @@ class TicketDesk:
         limits = self._sla.limits(ticket.category, ticket.urgent)
         text = render.card(ticket, phone, self._zone, source, limits.accept, note)
         keyboard = render.card_buttons(ticket) if buttons else None
-        # A danger card goes before every queued ordinary message (bot.outbox).
+        # A danger card goes before every queued ordinary message (bot.delivery.outbox).
         await tx.outbox.enqueue(text_message(person.telegram_id, text, keyboard=keyboard, ref=ref),
                                 urgent=ticket.urgent)
 
@@ -371,7 +365,7 @@ class TicketDesk:
                 case "rr" if arg in render.RETURN_REASONS:
                     return await self._return(tx, ticket, person, render.RETURN_REASONS[arg],
                                               message_chat, message_id)
-            return Answer(BUTTON_EXPIRED, alert=True)
+            return EXPIRED
 
     async def _accept(self, tx: Tx, ticket: Ticket, person: Person) -> Answer:
         if ticket.status == "accepted":
@@ -501,7 +495,7 @@ class TicketDesk:
         if user_id != ticket.reporter_tg:
             return Answer("只有报告人可以评价。", alert=True)
         if code not in render.RATINGS:
-            return Answer(BUTTON_EXPIRED, alert=True)
+            return EXPIRED
         if ticket.rating:
             return Answer("您已经评价过了, 谢谢!")
         if not policy.may_rate_ticket(ticket, user_id):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot.messages import text_message  # noqa: E402
-from bot.playground import Playground  # noqa: E402
+from bot.model.messages import text_message  # noqa: E402
+from sandbox.playground import Playground  # noqa: E402
 
 CHATTER = ["大家早上好", "今天降温了, 大家注意保暖", "哈哈哈 👍", "收到", "谢谢祝姐, 辛苦了"]
 REPORTS = ["{}栋{}单元楼道灯不亮了", "{}栋{}单元门口的井盖松了", "{}栋{}单元下水道堵了, 味道很大"]

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bot.elders.registry import apply_elders, resolve  # noqa: E402
 from bot.elders.sheet import read_elders  # noqa: E402
 from bot.elders.words import find_mentions  # noqa: E402
-from bot.playground import Playground  # noqa: E402
+from sandbox.playground import Playground  # noqa: E402
 from storage.timefmt import to_db  # noqa: E402
 
 ELDERS = 700

@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT / "tests" / "bench"))
 import scale  # noqa: E402
 from bot import app as bot_app  # noqa: E402
 from bot.config import Config  # noqa: E402
-from bot.messages import text_message  # noqa: E402
-from bot.playground import MovableClock  # noqa: E402
-from bot.sandbox import FakeTelegram  # noqa: E402
-from bot.sandbox.world import Chat, User  # noqa: E402
+from bot.model.messages import text_message  # noqa: E402
+from sandbox.playground import MovableClock  # noqa: E402
+from sandbox import FakeTelegram  # noqa: E402
+from sandbox.world import Chat, User  # noqa: E402
 
 TELEGRAM_LIMIT = 4096
 results: list[tuple[str, str, str]] = []  # (what, measured, target)

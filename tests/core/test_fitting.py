@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from bot.fitting import CAPTION_LIMIT, TEXT_LIMIT, fit_html, split_html, utf16_len, visible_len
-from bot.messages import Outgoing, edit_text, photo_message, text_message, text_pages
-from bot.sandbox.formatting import format_text
+from bot.model.fitting import CAPTION_LIMIT, TEXT_LIMIT, fit_html, split_html, utf16_len, visible_len
+from bot.model.messages import Outgoing, edit_text, photo_message, text_message, text_pages
+from sandbox.formatting import format_text
 from bot.tickets import render
-from bot.tickets.model import Ticket
+from bot.model.tickets import Ticket
 
 ZONE = ZoneInfo("Asia/Shanghai")
 LONG_REPORT = "3单元201家的厨房管道老化漏水了。" + "水一直往下滴, 楼下邻居家的天花板也湿了, " * 200
@@ -89,5 +89,5 @@ def test_one_very_long_line_is_paged_too_with_its_tags_reopened():
 
 
 def as_telegram_shows_unlimited(html: str) -> str:
-    from bot.sandbox.html import parse_html
+    from sandbox.html import parse_html
     return parse_html(html)[0].strip()

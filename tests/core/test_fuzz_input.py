@@ -6,16 +6,16 @@ from datetime import datetime, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.fitting import CAPTION_LIMIT, TEXT_LIMIT, fit_html, fit_plain, split_html, strip_markers, utf16_len
-from bot.groups import grid_key, match_grids
-from bot.ids import MAX_ID, parse_callback, parse_id
-from bot.domain import Grid
-from bot.messages import shortenable
+from bot.model.fitting import CAPTION_LIMIT, TEXT_LIMIT, fit_html, fit_plain, split_html, strip_markers, utf16_len
+from bot.conversation.groups import grid_key, match_grids
+from bot.model.ids import MAX_ID, parse_callback, parse_id
+from bot.model.domain import Grid
+from bot.model.messages import shortenable
 from bot.nlu import parse
 from bot.nlu.awards import parse_add_command, parse_award
-from bot.places import parse_address
-from bot.sandbox.formatting import format_text
-from bot.sandbox.html import parse_html
+from bot.nlu.addresses import parse_address
+from sandbox.formatting import format_text
+from sandbox.html import parse_html
 from bot.tasks.common import ref_id
 from bot.texts import e
 from bot.tickets.service import FOLLOW_LINK, OLD_FOLLOW_LINK, parse_button

@@ -7,7 +7,7 @@ import logging.handlers
 import pytest
 
 from bot.config import Config
-from bot.logs import FILE_BYTES, configure
+from bot.ops.logs import FILE_BYTES, configure
 
 
 @pytest.fixture(autouse=True)

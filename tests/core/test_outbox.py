@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.messages import edit_text, text_message
-from bot.outbox import Failed, Moved, RetryLater, Sender, Sent
-from bot.ratelimit import RateLimits
+from bot.model.messages import edit_text, text_message
+from bot.delivery.outbox import Failed, Moved, RetryLater, Sender, Sent
+from bot.delivery.ratelimit import RateLimits
 from storage import Store
 
 
@@ -220,7 +220,7 @@ async def test_an_outage_holds_the_queue_and_is_logged_once_with_its_end(store, 
     await queue(store, *[text_message(chat, "您好") for chat in (1, 2, 3, 4)])
     ticks = [0.0]
     sender = Sender(store, telegram, RateLimits(clock=lambda: ticks[0]))
-    caplog.set_level("DEBUG", logger="bot.outbox")
+    caplog.set_level("DEBUG", logger="bot.delivery.outbox")
     for seconds in (0, 1, 2, 4):
         store.clock.advance(seconds)
         ticks[0] += seconds

@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import pytest
 
 from bot import policy
-from bot.domain import Assignment, Grid, Person
-from bot.roles import Role
-from bot.tickets.model import Ticket
+from bot.model.domain import Assignment, Grid, Person
+from bot.model.roles import Role
+from bot.model.tickets import Ticket
 
 COMMUNITY, OTHER_COMMUNITY = 1, 2
 GRID_1 = Grid(1, COMMUNITY, "长山花园社区", "第一网格")
@@ -117,3 +117,56 @@ UNLINKED_WANG = replace(WANG, telegram_id=None)
 )
 def test_an_account_is_one_roster_person(invited, account, owner, allowed):
     assert (policy.may_link_account(invited, account) and policy.may_switch_account(owner, invited)) is allowed
+
+
+# -- tasks, notices, stats, points: one table per question -----------------------------------------
+
+from bot.model.tasks import Notice, Task  # noqa: E402
+
+_AT = datetime(2026, 11, 18, tzinfo=timezone.utc)
+TASK = Task(community_id=COMMUNITY, grid_id=1, chat_id=-100, source_message_id=7, title="收齐问卷", topic=None,
+            text="收齐问卷", audience="unit_heads", deadline=None, creator_person_id=WANG.id, creator_tg=16,
+            creator_name="王", id=4, status="open", card_ref=None, version=1, created_at=_AT)
+NOTICE = Notice(id=5, community_id=COMMUNITY, grid_id=1, chat_id=-100, source_message_id=None, text="停水",
+                creator_person_id=WANG.id, creator_tg=16, creator_name="王", card_ref=None, created_at=_AT)
+
+
+@pytest.mark.parametrize(
+    "who, publishes_in_grid_1, manages_task, sees_unread, sees_grid_1_stats, sees_community, awards_points",
+    [
+        (ZHU, True, True, True, True, False, True),            # grid 1's worker: all of it, for grid 1
+        (SUN, False, False, False, False, False, True),        # grid 2's worker: not grid 1's
+        (ADMIN, True, True, True, True, True, True),           # the community's administrator
+        (FAR_ADMIN, False, False, False, False, False, False),  # another community's administrator: nothing
+        (WANG, False, True, True, False, False, False),        # a unit head manages what she published herself
+        (LI, False, False, False, False, False, False),        # another unit head
+        (NURSE, False, False, False, False, False, False),     # a specialist
+        (None, False, False, False, False, False, False),      # someone the roster does not know
+    ],
+)
+def test_who_may_publish_manage_and_count(who, publishes_in_grid_1, manages_task, sees_unread,
+                                          sees_grid_1_stats, sees_community, awards_points):
+    assert policy.may_publish_to(who, GRID_1) is publishes_in_grid_1
+    assert policy.may_manage_task(who, TASK) is manages_task
+    assert policy.may_see_who_has_not_read(who, NOTICE) is sees_unread
+    assert policy.may_see_grid_stats(who, GRID_1) is sees_grid_1_stats
+    if who is not None:
+        assert policy.may_see_community_stats(who, COMMUNITY) is sees_community
+    assert policy.may_award_points(who, COMMUNITY) is awards_points
+
+
+@pytest.mark.parametrize(
+    "who, runs, works",
+    [
+        (ZHU, [GRID_1], True),
+        (SUN, [GRID_2], True),
+        (ADMIN, [GRID_1, GRID_2], True),  # an administrator answers for every grid of the community
+        (FAR_ADMIN, [], True),            # and for none of another's (though the staff commands are theirs)
+        (WANG, [], False),
+        (NURSE, [], False),
+    ],
+)
+def test_which_grids_someone_answers_for(who, runs, works):
+    assert policy.grids_run_by(who, [GRID_1, GRID_2]) == runs
+    assert policy.works_a_grid(who) is works
+    assert policy.may_see_undelivered(who) is works

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.jobs import after_quiet_hours
-from bot.roles import Role
+from bot.delivery.jobs import after_quiet_hours
+from bot.model.roles import Role
 from bot.tickets.routing import Directory, route
 from bot.tickets.sla import SlaPolicy
 

@@ -1,7 +1,7 @@
 """People link their Telegram accounts to the roster and ask who they are."""
 from __future__ import annotations
 
-from bot.roles import Role
+from bot.model.roles import Role
 
 LI_HONG_PHONE = None  # read from the roster through the playground
 
@@ -61,7 +61,7 @@ async def test_a_phone_not_in_the_roster_is_told_who_to_ask(fresh):
 
 
 async def test_a_roster_telegram_id_links_directly(tmp_path):
-    from bot.playground import Playground
+    from sandbox.playground import Playground
     from bot.roster.io import read_roster
     from bot.roster.export import write_roster
     from dataclasses import replace

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bot import texts
-from bot.fitting import TEXT_LIMIT, utf16_len
+from bot.model.fitting import TEXT_LIMIT, utf16_len
 
 ROOT = Path(__file__).resolve().parents[2]
 HUGE = ("999999999999999999999999999999", str(2**63), str(2**64 + 5))

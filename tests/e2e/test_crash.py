@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from bot.playground import Playground
-from bot.sandbox import FakeTelegram
+from sandbox.playground import Playground
+from sandbox import FakeTelegram
 from storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.intake import UpdateIntake
+from bot.delivery.intake import UpdateIntake
 from storage import Store
 
 
@@ -71,7 +71,7 @@ async def test_updates_received_before_a_stop_are_handled_after_the_restart(pg):
 async def test_an_edit_that_changes_nothing_is_done_not_failed(pg, caplog):
     """Telegram refuses an edit to the same text ("Message is not modified"); the message already
     reads as we want, so the row is sent, and the operator's log shows no failure."""
-    from bot.messages import edit_text, text_message
+    from bot.model.messages import edit_text, text_message
 
     chat = pg.user("李红").id
     async with pg.services.store.tx() as tx:

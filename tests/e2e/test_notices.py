@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.playground import MovableClock, Playground, buttons
+from sandbox.playground import MovableClock, Playground, buttons
 
 START = datetime(2026, 11, 18, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai
 NOTICE = "通知: 明天上午9点到12点停水, 请大家提前储水"
@@ -71,7 +71,7 @@ async def test_notice_command_from_private_goes_to_the_grid_group(pg):
 
 
 async def test_only_the_sender_or_staff_may_see_who_has_not(pg):
-    from bot.sandbox import CallbackRecord
+    from sandbox import CallbackRecord
 
     card = (await pg.say("祝兰红", NOTICE, where=pg.group()))[-1]
     data = next(d for label, d in buttons(card) if label == "谁还没收到")

@@ -7,7 +7,7 @@ import sqlite3
 import httpx
 import pytest
 
-from bot.playground import WEBHOOK_SECRET, WEBHOOK_URL, Playground
+from sandbox.playground import WEBHOOK_SECRET, WEBHOOK_URL, Playground
 
 REPORT = "3单元201家的厨房管道老化漏水了"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from bot.messages import text_message
-from bot.playground import MovableClock, Playground
+from bot.model.messages import text_message
+from sandbox.playground import MovableClock, Playground
 
 START = datetime(2026, 11, 18, 1, 0, tzinfo=timezone.utc)  # Wednesday 18 November 2026, 09:00 in Beijing
 

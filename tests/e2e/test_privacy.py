@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from bot import texts
-from bot.playground import buttons
+from sandbox.playground import buttons
 
 LEAK = "3单元201家的厨房管道老化漏水了"
 LI_HONG_PHONE = "13800000005"
@@ -83,7 +83,7 @@ async def test_follow_tokens_are_unguessable_and_fit_a_start_link(pg):
 
 
 async def _new_ticket(tx) -> int:
-    from bot.tickets.model import NewTicket
+    from bot.model.tickets import NewTicket
 
     return await tx.tickets.create(NewTicket(
         community_id=1, grid_id=1, building="1", unit="1", room=None, category="other", urgent=False,

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.playground import MovableClock, Playground, buttons
+from sandbox.playground import MovableClock, Playground, buttons
 from bot.paging import EXPIRED, NO_SUCH_PAGE, NOT_YOURS
 from storage.timefmt import to_db
 

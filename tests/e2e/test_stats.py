@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from openpyxl import load_workbook
 
-from bot.playground import MovableClock, Playground, buttons
+from sandbox.playground import MovableClock, Playground, buttons
 
 MONDAY = datetime(2026, 11, 9, 2, 0, tzinfo=timezone.utc)  # Monday 9 November 2026, 10:00 in Shanghai
 

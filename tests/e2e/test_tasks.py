@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.playground import MovableClock, Playground, buttons
+from sandbox.playground import MovableClock, Playground, buttons
 
 # Wednesday 18 November 2026, 10:00 in Shanghai.
 START = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from bot.playground import buttons
+from sandbox.playground import buttons
 
 # SLA tests set the date as well as the hour: quiet hours, weekends and month ends stay where they are.
 WEDNESDAY_10 = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)  # Wednesday 18 November, 10:00 in Shanghai

@@ -8,7 +8,7 @@ import pytest
 
 from bot.elders.registry import apply_elders, resolve
 from bot.elders.sheet import read_elders
-from bot.playground import MovableClock, Playground
+from sandbox.playground import MovableClock, Playground
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 EXAMPLE = DEPLOY / "elders.example.csv"

@@ -5,11 +5,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.domain import Assignment, Person
-from bot.elders.model import Elder, Responder
+from bot.model.domain import Assignment, Person
+from bot.model.elders import Elder, Responder
 from bot.policy import (ElderScope, elders_seen_by, is_lost_responder, may_log_visit, may_see_elder,
                         may_talk_to_finder, visits_logged_by)
-from bot.roles import Role
+from bot.model.roles import Role
 
 C, OTHER_C = 1, 2  # community ids
 G1, G2 = 11, 12  # grid ids of community 1

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from bot.elders.model import Elder
-from bot.playground import buttons
+from bot.model.elders import Elder
+from sandbox.playground import buttons
 from tests.elders.conftest import deep_links, elder, link_family, texts_in
 
 ALERT = "🚨 王秀兰 的防走失码刚刚被人扫了, 老人可能走失了!"

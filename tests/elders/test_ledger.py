@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from bot.playground import MovableClock, Playground
+from sandbox.playground import MovableClock, Playground
 from tests.elders.conftest import START, import_elders, later
 from tests.elders.test_elder_privacy import sheet_rows
 

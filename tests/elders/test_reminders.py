@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from bot.playground import buttons
+from sandbox.playground import buttons
 from tests.elders.conftest import import_with, later, texts_in, visits
 
 

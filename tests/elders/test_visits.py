@@ -1,7 +1,7 @@
 """Visits in words and by button: a unit head says she saw 王奶奶, or taps 平安; a worrying visit raises help."""
 from __future__ import annotations
 
-from bot.playground import buttons
+from sandbox.playground import buttons
 from tests.elders.conftest import elder, import_with, link_family, texts_in, ticket_cards, visits
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import ConfigError
-from bot.elders.model import Elder, given_name, surname
+from bot.model.elders import Elder, given_name, surname
 from bot.elders.rules import ElderRules
 from bot.elders.words import find_mentions, worry
 

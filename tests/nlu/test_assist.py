@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.assist import Assistant, AssistSettings
+from bot.understanding.assist import Assistant, AssistSettings
 from bot.nlu import parse
 from bot.nlu.assist import Advice, apply_advice, mask_phones, read_answer
-from bot.sandbox.llm import FakeLlm
+from sandbox.llm import FakeLlm
 from storage import Store
 
 SH = ZoneInfo("Asia/Shanghai")

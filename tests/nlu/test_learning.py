@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.learning import RETRAIN_JOB, Learner, record_example
+from bot.understanding.learning import RETRAIN_JOB, Learner, record_example
 from bot.nlu import Lexicon, parse
 from bot.nlu.model import MODEL_FILE, TextModel
 from storage import Store

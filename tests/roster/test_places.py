@@ -1,15 +1,8 @@
 """Place labels as residents and secretaries write them."""
 import pytest
 
-from bot.places import (
-    address_label,
-    building_label,
-    normalize_building,
-    normalize_room,
-    normalize_unit,
-    parse_address,
-    unit_label,
-)
+from bot.nlu.addresses import normalize_building, normalize_room, normalize_unit, parse_address
+from bot.model.labels import address_label, building_label, unit_label
 
 
 @pytest.mark.parametrize("text, expected", [

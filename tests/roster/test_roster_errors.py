@@ -3,9 +3,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from bot.roles import known_role_names
+from bot.model.roles import known_role_names
 from bot.roster.io import read_roster
-from bot.roster.model import RosterError
+from bot.model.roster import RosterError
 
 HEADER = "社区,网格,楼栋,单元,房号,角色,姓名,手机,telegram_id"
 

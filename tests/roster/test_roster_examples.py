@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.roles import Role
+from bot.model.roles import Role
 from bot.roster.io import read_roster
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bot.roles import Role
+from bot.model.roles import Role
 from bot.roster.io import RosterFileError, read_roster
-from bot.roster.model import RosterRow
+from bot.model.roster import RosterRow
 
 
 def make_xlsx(path: Path, rows: list[list[object]], merge: list[str] = ()) -> Path:

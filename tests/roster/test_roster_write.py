@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.roles import Role
+from bot.model.roles import Role
 from bot.roster.export import write_roster
 from bot.roster.io import read_roster
-from bot.roster.model import Roster, RosterRow
+from bot.model.roster import Roster, RosterRow
 
 ROSTER = Roster([
     RosterRow(line=2, community="长山花园社区", role=Role.ADMIN, name="赵淑芬", phone="13800000001"),

@@ -7,7 +7,7 @@ import httpx
 import pytest
 import telegram
 
-from bot.sandbox import FakeTelegram
+from sandbox import FakeTelegram
 
 
 class ManualClock:

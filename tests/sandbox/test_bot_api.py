@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup as Inline
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, NetworkError, RetryAfter
 
-from bot.sandbox import FakeTelegram, tiny_png
+from sandbox import FakeTelegram, tiny_png
 
 
 

@@ -5,7 +5,7 @@ import json
 
 import httpx
 
-from bot.sandbox import FakeTelegram
+from sandbox import FakeTelegram
 
 
 async def test_wrong_token_is_401_and_unknown_method_404(fake: FakeTelegram, http: httpx.AsyncClient) -> None:

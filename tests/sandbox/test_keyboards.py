@@ -8,8 +8,8 @@ import pytest
 import telegram
 from telegram.error import BadRequest
 
-from bot.sandbox import FakeTelegram
-from bot.sandbox.fake import tiny_png
+from sandbox import FakeTelegram
+from sandbox.fake import tiny_png
 
 Key = telegram.KeyboardButton
 

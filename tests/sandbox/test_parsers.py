@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.entities import command_of, find_entities, utf16_len
-from bot.sandbox.html import ParseError, checked_link, parse_html
-from bot.sandbox.markdown import parse_markdown, parse_markdown_v2
+from sandbox.entities import command_of, find_entities, utf16_len
+from sandbox.html import ParseError, checked_link, parse_html
+from sandbox.markdown import parse_markdown, parse_markdown_v2
 
 S = "🏟 🏟"  # 9 bytes in UTF-8, 5 UTF-16 units: offsets below are tdlib's
 

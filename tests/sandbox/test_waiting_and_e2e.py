@@ -9,7 +9,7 @@ import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.sandbox import FakeTelegram, SandboxTimeout, serve
+from sandbox import FakeTelegram, SandboxTimeout, serve
 
 
 async def test_settle_requires_confirmation(fake: FakeTelegram, bot: telegram.Bot) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import httpx
 from aiohttp import web
 
-from bot.sandbox import FakeTelegram
+from sandbox import FakeTelegram
 
 
 class Receiver:

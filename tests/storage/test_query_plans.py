@@ -96,7 +96,7 @@ async def test_people_are_found_by_name_and_by_phone_in_any_community(store):
 
 
 async def test_a_chats_queued_rows_and_the_senders_queue_use_the_pending_index(store):
-    from bot.messages import edit_text
+    from bot.model.messages import edit_text
 
     async with store.tx() as tx:  # an edit looks for the edit still waiting in its chat
         spy = Spy(tx.db)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from bot.tasks.matching import NONE, STRONG, WEAK, Claim, choose, resolve, topic_relation
-from bot.tasks.model import Target, Task
+from bot.model.tasks import Target, Task
 from bot.nlu.scope import Places, audience_of, named_places
 from bot.tasks.scope import Post, resolve_scope
 

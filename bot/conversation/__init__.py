@@ -1,0 +1,1 @@
+"""Talking with people: group and private messages, grid groups, accounts, menus."""
