@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.messages import Button, inline_keyboard, shortenable
+from bot.nlu.tasktext import clip_phrase
 from bot.places import address_label
 from bot.tasks.model import AUDIENCE_LABELS, Reader, Target, Task
 from bot.texts import e
@@ -49,7 +50,8 @@ def mention(name: str, telegram_id: int | None, username: str | None = None) -> 
 def target_line(t: Target, zone: ZoneInfo, since: datetime) -> str:
     who = e(t.person_name or "") if t.person_name else "(无人)"
     if t.done:
-        by = "" if t.done_by_name in (None, t.person_name) else f" (由{e(t.done_by_name)}确认)"
+        by = "" if t.done_by_name in (None, t.person_name) else (
+            f" ({e(t.done_by_name)}帮忙)" if t.done_how == "help" else f" (由{e(t.done_by_name)}确认)")
         return f"✅ {e(t.label)} {who} {clock(t.done_at, zone, since)}{by}"
     return f"⏳ {e(t.label)} {who}"
 
@@ -95,7 +97,7 @@ def edit_menu(task: Task, zone: ZoneInfo) -> tuple[str, dict]:
 
 
 def which_task(name: str, telegram_id: int | None, tasks: list[tuple[Task, str]]) -> tuple[str, dict]:
-    rows = [[Button(f"📋 {task.title[:24]}", data)] for task, data in tasks]
+    rows = [[Button(f"📋 {clip_phrase(task.title, 24)}", data)] for task, data in tasks]
     return f"{mention(name, telegram_id)}, 您完成的是哪个任务?", inline_keyboard(rows)
 
 
@@ -129,12 +131,15 @@ def task_created_private(task: Task, targets: list[Target], where: str) -> str:
 
 # -- notices ---------------------------------------------------------------------------------
 
-def notice_card(text: str | None, creator: str, readers: list[Reader], acked: set[int], extra: int) -> str:
+_NOTICE_WORD_RE = re.compile(r"^\W{0,3}(?:通知|公告)\W*")
+
+
+def notice_card(text: str, creator: str, readers: list[Reader], acked: set[int], extra: int) -> str:
+    """The notice itself (its words cut first if the card would pass 4096), then who has read it."""
     count = sum(1 for r in readers if r.person_id in acked)
     tally = f"已收到 {count}/{len(readers)}" + (f" · 另有{extra}人" if extra else "")
-    if text is None:  # the notice is the message this card answers; do not repeat it
-        return f"📢 {tally}\n请回复「收到」或点下面的按钮。"
-    return f"📢 <b>通知</b> · {e(creator)}\n{shortenable(e(text))}\n\n{tally}"
+    body = _NOTICE_WORD_RE.sub("", text.strip()) or text.strip()  # the header already says 通知
+    return f"📢 <b>通知</b> · {e(creator)}\n{shortenable(e(body))}\n\n{tally}"
 
 
 def notice_buttons(notice_id: int) -> dict:
@@ -145,7 +150,7 @@ def notice_title(text: str) -> str:
     """"通知: 明天上午9点到12点停水, 请大家提前储水" → "明天上午9点到12点停水"."""
     body = re.sub(r"^\W{0,3}(?:通知|公告)[\W]*", "", text.strip()) or text.strip()
     first = re.split(r"[,，。.!！;；\n]", body, maxsplit=1)[0].strip() or body
-    return first if len(first) <= 20 else first[:19] + "…"
+    return clip_phrase(first, 20)
 
 
 def notice_missing(text: str, missing: list[Reader]) -> tuple[str, bool]:
