@@ -56,6 +56,12 @@ def target_line(t: Target, zone: ZoneInfo, since: datetime) -> str:
     return f"⏳ {e(t.label)} {who}"
 
 
+# A card lists every line up to this many; past it (a grid with 160 unit heads) it folds: the count, then who is
+# still missing, grouped by building, since that is who the grid worker must chase from a phone.
+FULL_CARD_LINES = 30
+FOLDED_MISSING = 40
+
+
 def task_card(task: Task, targets: list[Target], helpers: list[tuple[str, datetime]], zone: ZoneInfo,
               now: datetime) -> str:
     done = sum(1 for t in targets if t.done)
@@ -66,11 +72,40 @@ def task_card(task: Task, targets: list[Target], helpers: list[tuple[str, dateti
         when += " (已截止)"
     lines.append(f"{e(task.creator_name)} 发布 · 各{AUDIENCE_LABELS[task.audience]} · {when}")
     lines.append(f"完成 {done}/{len(targets)}")
-    lines += [target_line(t, zone, task.created_at) for t in targets]
+    if len(targets) <= FULL_CARD_LINES:
+        lines += [target_line(t, zone, task.created_at) for t in targets]
+    else:
+        lines += folded_missing(task, [t for t in targets if not t.done])
     if helpers:
-        lines.append("🤝 帮忙: " + "、".join(f"{e(n)} {clock(at, zone, task.created_at)}" for n, at in helpers))
+        shown = helpers[:10]
+        lines.append("🤝 帮忙: " + "、".join(f"{e(n)} {clock(at, zone, task.created_at)}" for n, at in shown)
+                     + (f" 等{len(helpers)}人" if len(helpers) > len(shown) else ""))
     if task.is_open:
         lines.append(CARD_HINT)
+    return "\n".join(lines)
+
+
+def folded_missing(task: Task, missing: list[Target], limit: int = FOLDED_MISSING) -> list[str]:
+    """"⏳ 未完成 40 个:", a line per building ("3栋: 1单元 张伟、2单元 李娜"), the first `limit` only."""
+    if not missing:
+        return []
+    out = [f"⏳ 未完成 {len(missing)} 个:"]
+    by_building: dict[str, list[str]] = {}
+    for t in missing[:limit]:
+        who = e(t.person_name) if t.person_name else "(无人)"
+        by_building.setdefault(t.building, []).append(f"{e(t.unit)}单元 {who}" if t.unit else who)
+    out += [f"{e(address_label(b, None))}: " + "、".join(names) for b, names in by_building.items()]
+    if len(missing) > limit:
+        out.append(f"…还有 {len(missing) - limit} 个, 私聊我发「/task {task.id}」看完整名单")
+    return out
+
+
+def task_full(task: Task, targets: list[Target], zone: ZoneInfo) -> str:
+    """Every line of a task, for /task 编号 in private (split into several messages when long)."""
+    done = sum(1 for t in targets if t.done)
+    lines = [f"📋 <b>{e(task.title)}</b> · 完成 {done}/{len(targets)}"]
+    lines += [f"⏳ {e(t.label)} {e(t.person_name or '(无人)')}" for t in targets if not t.done]
+    lines += [target_line(t, zone, task.created_at) for t in targets if t.done]
     return "\n".join(lines)
 
 
@@ -101,9 +136,16 @@ def which_task(name: str, telegram_id: int | None, tasks: list[tuple[Task, str]]
     return f"{mention(name, telegram_id)}, 您完成的是哪个任务?", inline_keyboard(rows)
 
 
+# A reminder names at most this many people: more would not fit, and nobody reads a wall of names.
+REMINDER_MENTIONS = 30
+
+
 def task_reminder(task: Task, missing: list[tuple[Target, str]], zone: ZoneInfo, now: datetime) -> str:
     left = span(task.deadline - now) if task.deadline else ""
-    who = "、".join(f"{m} ({e(t.label)})" for t, m in missing)
+    shown = missing[:REMINDER_MENTIONS]
+    who = "、".join(f"{m} ({e(t.label)})" for t, m in shown)
+    if len(missing) > len(shown):
+        who += f" 等{len(missing)}位"
     return (f"⏰ 「{e(task.title)}」还差 {len(missing)} 个, 截止 {clock(task.deadline, zone, now)}"
             + (f" (还有{left})" if left else "") + f"\n请 {who} 抓紧, 做完了点卡片上的「✅ 完成」。")
 

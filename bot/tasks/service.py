@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import GroupBinding, Grid, Person
 from bot.incoming import Incoming
 from bot.jobs import after_quiet_hours, in_quiet_hours
+from bot.fitting import split_html
 from bot.messages import Outgoing, delete_message, edit_text, text_message
 from bot.nlu import Parsed
 from bot.nlu.board import BoardFacts, board_facts
@@ -42,6 +43,7 @@ CLAIM_WINDOW = timedelta(days=30)
 _MIN_LEAD = timedelta(minutes=15)
 _MIN_GAP = timedelta(minutes=30)
 PAST_DEADLINE = "截止时间已经过了, 请换一个时间。"
+_TASK_NUMBER_RE = re.compile(r"#?[0-9]{1,9}")
 _GRID_WORD_RE = re.compile(r"^[^\s,，:：]{1,8}?网格(?![员长])")
 
 
@@ -204,6 +206,9 @@ class TaskBoard:
                 await refuse(tx, msg, not_linked())
                 return
             text = arg.strip()
+            if _TASK_NUMBER_RE.fullmatch(text):
+                await self._show(tx, msg, person, parse_id(text.lstrip("#")))
+                return
             if msg.is_private:
                 grid, chat_id, where, text = await self._private_target(tx, person, text)
                 if isinstance(grid, str):
@@ -241,6 +246,19 @@ class TaskBoard:
                 targets = await tx.tasks.targets(task.id)
                 await tx.outbox.enqueue(text_message(
                     msg.chat_id, render.task_created_private(task, targets, where or grid.name + "群")))
+
+    async def _show(self, tx: Tx, msg: Incoming, person: Person, task_id: int | None) -> None:
+        """/task 编号: every line of a task, privately (the group card folds past 30 lines)."""
+        task = await tx.tasks.get(task_id) if task_id is not None else None
+        if task is None or task.community_id != person.community_id:
+            await refuse(tx, msg, "没有找到这个任务, 请看一下任务卡片上的编号。")
+            return
+        if not await tx.groups.can_write_to(person.telegram_id):
+            await refuse(tx, msg, "请先私聊我发送 /start, 我再把名单发给您。")
+            return
+        text = render.task_full(task, await tx.tasks.targets(task.id), self._zone)
+        for page in split_html(text):
+            await tx.outbox.enqueue(text_message(person.telegram_id, page))
 
     async def _private_target(self, tx: Tx, person: Person, text: str):
         grids = await tx.places.grids(person.community_id)

@@ -139,3 +139,56 @@ async def test_task_titles_end_where_a_phrase_ends(pg):
     assert card.text.splitlines()[0] == "📋 本单元六十岁以上独居老人和空巢老人的基本情况摸排清楚"
     card = await new_task(pg, "请各单元长今天下午4点前把本单元楼道里、消防通道和地下室堆放杂物的情况排查一遍并拍照发群里")
     assert card.text.splitlines()[0] == "📋 本单元楼道里、消防通道和地下室堆放杂物的情况排查一遍"
+
+
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+GIVEN = ("建国", "秀英", "桂兰", "玉梅", "志强")
+
+
+def big_grid_roster(path) -> None:
+    """One grid with 32 buildings of 5 units: 160 unit heads."""
+    rows = ["社区,网格,楼栋,单元,房号,角色,姓名,手机,telegram_id", "长山花园社区,第一网格,,,,网格员,祝兰红,13800000002,"]
+    n = 0
+    for b in range(1, 33):
+        for u in range(1, 6):
+            n += 1
+            name = SURNAMES[b - 1] + GIVEN[u - 1]
+            rows.append(f"长山花园社区,第一网格,{b}栋,{u}单元,,单元长,{name},139{n:08d},")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+async def test_a_task_for_160_unit_heads_folds_to_who_is_missing_and_fits(tmp_path):
+    big_grid_roster(tmp_path / "roster.csv")
+    async with Playground(tmp_path / "bot.sqlite3", roster=tmp_path / "roster.csv",
+                          clock=MovableClock(START)) as pg:
+        group = pg.group()
+        card = await new_task(pg)
+        lines = card.text.splitlines()
+        assert utf16_len(card.text) <= 4096
+        assert lines[2:5] == ["完成 0/160", "⏳ 未完成 160 个:", "1栋: 1单元 赵建国、2单元 赵秀英、3单元 赵桂兰、4单元 赵玉梅、5单元 赵志强"]
+        assert "…还有 120 个, 私聊我发「/task 1」看完整名单" in lines
+        assert lines[-1] == "做完了请点「✅ 完成」, 或回复本消息「完成」。"
+
+        # 120 heads tick it off; the card keeps to the 40 still missing.
+        for b in range(1, 25):
+            for u in range(1, 6):
+                await pg.press(SURNAMES[b - 1] + GIVEN[u - 1], card, "完成")
+        await pg.flush()
+        now = current(pg, card).text
+        assert utf16_len(now) <= 4096
+        assert "完成 120/160" in now and "⏳ 未完成 40 个:" in now
+        assert f"25栋: 1单元 {SURNAMES[24]}建国" in now and f"32栋: 1单元 {SURNAMES[31]}建国、2单元 {SURNAMES[31]}秀英" in now
+        assert "赵建国" not in now and "还有" not in now
+
+        # The reminder names the missing without passing Telegram's limits.
+        await later(pg, hours=3)
+        reminder = pg.fake.sent(group)[-1]
+        assert reminder.text.startswith("⏰ 「问卷收齐」还差 40 个")
+        assert utf16_len(reminder.text) <= 4096 and len(mentioned(reminder)) == 30
+
+        # The whole list, privately, on request.
+        pages = await pg.say("祝兰红", "/task 1")
+        assert all(utf16_len(p.text) <= 4096 for p in pages)
+        full = "\n".join(p.text for p in pages)
+        assert full.startswith(f"📋 问卷收齐 · 完成 120/160\n⏳ 25栋1单元 {SURNAMES[24]}建国")
+        assert sum(line.startswith(("⏳", "✅")) for line in full.splitlines()) == 160
