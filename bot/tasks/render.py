@@ -161,7 +161,9 @@ def task_summary(task: Task, targets: list[Target], helpers: list[tuple[str, dat
     else:
         missing = [t for t in targets if not t.done]
         text = (f"📋 任务「{e(task.title)}」到截止时间了: 完成 {len(done)}/{len(targets)}。\n未完成: "
-                + "、".join(f"{e(t.label)} {e(t.person_name or '')}".rstrip() for t in missing))
+                + "、".join(f"{e(t.label)} {e(t.person_name or '')}".rstrip() for t in missing[:FOLDED_MISSING]))
+        if len(missing) > FOLDED_MISSING:
+            text += f" 等{len(missing)}个, 完整名单发「/task {task.id}」"
     if helpers:
         text += "\n帮忙: " + "、".join(e(n) for n, _ in helpers)
     return text

@@ -186,6 +186,11 @@ async def test_a_task_for_160_unit_heads_folds_to_who_is_missing_and_fits(tmp_pa
         assert reminder.text.startswith("⏰ 「问卷收齐」还差 40 个")
         assert utf16_len(reminder.text) <= 4096 and len(mentioned(reminder)) == 30
 
+        # At the deadline the creator reads the count and the first of those missing.
+        await later(pg, hours=3)
+        summary = pg.inbox("祝兰红")[-1].text
+        assert summary.startswith("📋 任务「问卷收齐」到截止时间了: 完成 120/160。") and utf16_len(summary) <= 4096
+
         # The whole list, privately, on request.
         pages = await pg.say("祝兰红", "/task 1")
         assert all(utf16_len(p.text) <= 4096 for p in pages)

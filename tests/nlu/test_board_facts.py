@@ -30,7 +30,7 @@ def test_done_in_a_word(text):
     assert bare_done(text)
 
 
-@pytest.mark.parametrize("text", ["ok", "OK", "好", "收到", "水管修好了", "还没弄好了", "问卷收齐了吗"])
+@pytest.mark.parametrize("text", ["ok", "OK", "好", "好了", "收到", "水管修好了", "还没弄好了", "问卷收齐了吗"])
 def test_not_done_in_a_word(text):
     assert not bare_done(text)
 
