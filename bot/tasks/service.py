@@ -113,9 +113,12 @@ class TaskBoard:
                     return True
                 await self.create(tx, grid, msg.chat_id, person, msg.text, parsed, source_message_id=msg.message_id)
                 return True
-        if msg.reply_to_message_id and msg.reply_to_bot:
-            return False  # "搞定了" answering a ticket's card or receipt is about that ticket, not a task
-        if person is not None and (facts.bare_done or facts.own_done) and intent in ("ack", "chitchat", "completion"):
+        # "搞定了" answering a ticket's card or receipt is about that ticket, not a task.
+        about_other = bool(msg.reply_to_message_id and msg.reply_to_bot)
+        if about_other and intent in ("completion", "visit", "chitchat"):
+            return False
+        done_in_a_word = (facts.bare_done or facts.own_done) and intent in ("ack", "chitchat", "completion")
+        if person is not None and not about_other and done_in_a_word:
             # "搞定✌️", "OK了", "我们三单元的也好了" say nothing of what is done: with a line open for this
             # person in this group, that is the answer to it.
             tasks = [t for t in await tx.tasks.open_in_chat(msg.chat_id, CLAIM_WINDOW)

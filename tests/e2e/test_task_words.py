@@ -106,6 +106,18 @@ async def test_ok_alone_is_still_a_receipt_for_the_notice_not_a_completion(pg):
     assert current(pg, notice).text.endswith("已收到 1/6")
 
 
+async def test_received_said_to_the_nudge_still_counts_for_the_notice(pg):
+    group = pg.group()
+    card = (await pg.say("祝兰红", "通知: 明天上午9点到12点停水", where=group))[-1]
+    await pg.press("祝兰红", card, "谁还没收到")
+    await pg.press("祝兰红", pg.inbox("祝兰红")[-1], "在群里提醒")
+    nudge = pg.fake.sent(group)[-1]
+    assert nudge.text.endswith("看过回复「收到」。")
+    await pg.say("李红", "收到", where=group, reply_to=nudge)
+    await pg.flush()
+    assert current(pg, card).text.endswith("已收到 1/6")
+
+
 async def test_a_meeting_for_building_and_unit_heads_is_a_notice_for_all_of_them(pg):
     group = pg.group()
     replies = await pg.say("祝兰红", "楼栋长和单元长明晚7点开会", where=group)
