@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.nlu.categories import best_category, danger_words, score_categories
 from bot.nlu.codes import CATEGORY_LABELS, INTENT_CODES
@@ -17,6 +17,9 @@ from bot.nlu.normalize import normalize
 from bot.nlu.places import Place, find_place
 from bot.nlu.signals import Signals, scan
 from bot.nlu.topics import find_topic
+
+if TYPE_CHECKING:
+    from bot.nlu.board import BoardFacts
 
 # Telegram usernames: 5-32 letters, digits, underscores, not starting with a digit.
 _MENTION_RE = re.compile(r"@([A-Za-z][A-Za-z0-9_]{3,31})\b")
@@ -42,6 +45,8 @@ class Parsed:
     confidence: float = 1.0
     # The rule that spoke, for --explain and for learning from corrections.
     rule: str = field(default="", compare=False)
+    # What the task board asks (a notice? an award? a deadline edit? for whom?), read here once: see board.py.
+    board: BoardFacts | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The fields of the CLI's JSON line, in its order."""
@@ -70,7 +75,9 @@ def parse(text: str, now: datetime, lexicon: Lexicon | None = None, *, context: 
 
     Pure: never raises on a str, and never looks outside its arguments."""
     try:
-        return _parse(text, now, lexicon or Lexicon.default(), context, role, explain)
+        parsed = _parse(text, now, lexicon or Lexicon.default(), context, role, explain)
+        from bot.nlu.board import board_facts  # here, not at the top: board.py reads with tasktext, which types Parsed
+        return replace(parsed, board=board_facts(str(text)[:MAX_CHARS], now, parsed))
     except Exception as exc:  # a rule bug must not take the bot down; say so in --explain
         return Parsed("chitchat", explain=(f"内部错误, 按闲聊处理: {type(exc).__name__}: {exc}",), confidence=0.0)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.nlu.deadlines import find_deadline
 from bot.nlu.intents import shortfall
-from bot.nlu.lexicon import Lexicon
+from bot.nlu.lexicon import Lexicon, tokenizer
 from bot.nlu.normalize import normalize, to_simplified
 from bot.nlu.numerals import NUMERAL_CHARS
 from bot.nlu.parse import Parsed
@@ -53,7 +53,32 @@ def title_from(text: str, parsed: Parsed | None, phrase: str | None = None) -> s
     title = _LEAD_RE.sub("", title)
     title = re.sub(r"\s+", " ", title).strip()
     title = _TAIL_RE.sub("", title)
-    return (title or text.strip() or "任务")[:30]
+    return clip_phrase(title or text.strip() or "任务", TITLE_CHARS)
+
+
+TITLE_CHARS = 30
+# Where a phrase may end: punctuation, or before a word that starts a second clause ("…排查一遍并拍照发群里").
+_CLAUSE_RE = re.compile(r"[,，、。.!！;；:：\s(（]|(?=并且|并|然后|同时|以及|另外)")
+
+
+def clip_phrase(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut where a phrase ends, never inside a word:
+    at a clause break when that keeps at least half, else after the last whole jieba word, with "…"."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    breaks = [m.start() for m in _CLAUSE_RE.finditer(text, 0, limit + 1) if m.start() >= limit // 2]
+    if breaks:
+        return _TAIL_RE.sub("", text[:breaks[-1]])
+    end = 0
+    for word in tokenizer().lcut(text[:limit + 8], HMM=False):
+        if end + len(word) > limit - 1:
+            break
+        end += len(word)
+    return _DANGLING_RE.sub("", _TAIL_RE.sub("", text[:end or limit - 1])) + "…"
+
+
+_DANGLING_RE = re.compile(r"[的和及与把将或、]+$")
 
 
 _MARK_AFTER_RE = re.compile(r"^\s*(?:之前|以前|为止|之内|以内|前|内)")

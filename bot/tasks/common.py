@@ -52,9 +52,14 @@ async def grid_posts(tx: Tx, grid: Grid) -> tuple[list[Post], list[Post]]:
     return found[Role.UNIT_HEAD], found[Role.BUILDING_HEAD]
 
 
-async def grid_readers(tx: Tx, grid: Grid, skip: int | None = None) -> list[Reader]:
-    """Everyone a notice to the grid is meant for: its building and unit heads, once each."""
+async def grid_readers(tx: Tx, grid: Grid, skip: int | None = None,
+                       audiences: tuple[str, ...] = ()) -> list[Reader]:
+    """Everyone a notice to the grid is meant for: its building and unit heads (or those of them it names:
+    "楼栋长明晚开会" is for building heads), once each."""
     unit_heads, building_heads = await grid_posts(tx, grid)
+    if audiences:
+        unit_heads = unit_heads if "unit" in audiences else []
+        building_heads = building_heads if "building" in audiences else []
     seen: dict[int, Reader] = {}
     for post in building_heads + unit_heads:
         if post.person_id == skip or post.person_id in seen:

@@ -19,7 +19,7 @@ from bot.model.tickets import STATUS_LABELS
 from bot.tickets.render import EVENT_LABELS
 
 SHEETS = ("诉求", "诉求记录", "任务", "任务完成", "通知", "通知回执", *elder_tally.SHEETS)
-HOW_LABELS = {"words": "群里说", "reply": "回复卡片", "button": "按钮", "staff": "网格员确认"}
+HOW_LABELS = {"words": "群里说", "reply": "回复卡片", "button": "按钮", "staff": "网格员确认", "help": "别人帮忙完成"}
 
 
 # Telegram takes files up to 50 MB from a bot.

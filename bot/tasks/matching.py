@@ -31,6 +31,7 @@ class Resolution:
     help: bool = False
     already_done: bool = False
     topic: int = WEAK
+    helped: bool = False  # the lines are someone else's, done by the claimant for them ("我帮周姐收齐了")
 
     @property
     def actionable(self) -> bool:
@@ -120,3 +121,35 @@ def choose(resolutions: list[Resolution]) -> list[Resolution]:
             best = max(r.topic for r in group)
             return [r for r in group if r.topic == best]
     return []
+
+
+# How people name a neighbour: "周姐", "老周", "周阿姨", "秀英", "周秀英".
+_HONORIFICS = ("姐", "大姐", "姨", "阿姨", "叔", "大叔", "叔叔", "哥", "大哥", "爷", "大爷", "奶奶", "婶", "大妈",
+               "老师", "主任", "书记")
+
+
+def names_person(who: str, name: str | None) -> bool:
+    """Whether `who` (as written after 帮/替/代) is a way of naming `name`."""
+    if not who or not name:
+        return False
+    if who.startswith(name):
+        return True
+    surname, given = name[0], name[1:]
+    aliases = {f"老{surname}", f"小{surname}"} | {surname + h for h in _HONORIFICS}
+    if len(given) >= 2:
+        aliases.add(given)
+    return who in aliases
+
+
+def behalf_lines(who: str, places: Places, targets: list[Target], home: tuple[str, ...] = ()) -> list[Target]:
+    """The open lines of the person named by `who`, narrowed by the places the message names
+    ("三单元的我帮周姐收齐了": 周姐's line in 3单元, read in the speaker's building when there is only one)."""
+    lines = [t for t in targets if not t.done and names_person(who, t.person_name)]
+    if places.buildings:
+        lines = [t for t in lines if t.building in places.buildings]
+    if places.units:
+        narrowed = [t for t in lines if t.unit in places.units]
+        if home and len({t.building for t in narrowed}) > 1:
+            narrowed = [t for t in narrowed if t.building in home] or narrowed
+        lines = narrowed
+    return lines

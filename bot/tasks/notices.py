@@ -29,8 +29,9 @@ class NoticeBoard:
     # -- posting ---------------------------------------------------------------------------
 
     async def post(self, tx: Tx, grid: Grid, chat_id: int, person: Person | None, creator_name: str,
-                   text: str, source_message_id: int | None, quoted: bool) -> Notice:
-        readers = await grid_readers(tx, grid, skip=person.id if person else None)
+                   text: str, source_message_id: int | None, quoted: bool,
+                   audiences: tuple[str, ...] = ()) -> Notice:
+        readers = await grid_readers(tx, grid, skip=person.id if person else None, audiences=audiences)
         notice_id = await tx.notices.create(
             grid.community_id, grid.id, chat_id, source_message_id, text, person.id if person else None,
             person.telegram_id if person else None, creator_name, readers, quoted=quoted)
@@ -38,14 +39,17 @@ class NoticeBoard:
         await tx.notices.set_card(notice_id, ref)
         notice = await tx.notices.get(notice_id)
         await tx.outbox.enqueue(text_message(
-            chat_id, render.notice_card(text if quoted else None, creator_name, readers, set(), 0),
+            chat_id, render.notice_card(text, creator_name, readers, set(), 0),
             keyboard=render.notice_buttons(notice_id), ref=ref,
             reply_to=None if quoted else source_message_id))
         return notice
 
-    async def from_group(self, tx: Tx, msg: Incoming, person: Person, grid: Grid) -> None:
-        """A staff message that starts with 通知/公告: the card answers it and counts the 收到."""
-        await self.post(tx, grid, msg.chat_id, person, person.name, msg.text, msg.message_id, quoted=False)
+    async def from_group(self, tx: Tx, msg: Incoming, person: Person, grid: Grid,
+                         audiences: tuple[str, ...] = ()) -> None:
+        """A staff notice in words ("通知: …", "楼栋长和单元长明晚7点开会"): the card answers it, repeats it
+        (so that it reads on its own when forwarded or found later), and counts the 收到 of those it names."""
+        await self.post(tx, grid, msg.chat_id, person, person.name, msg.text, msg.message_id, quoted=False,
+                        audiences=audiences)
 
     async def command(self, msg: Incoming, arg: str) -> None:
         """/notice 文本: in a grid group, or in private to the sender's grid groups."""
@@ -110,7 +114,7 @@ class NoticeBoard:
         acked = {a.person_id for a in acks if a.person_id is not None}
         reader_ids = {r.person_id for r in readers}
         extra = sum(1 for a in acks if a.person_id not in reader_ids)
-        text = render.notice_card(notice.text if notice.quoted else None, notice.creator_name, readers, acked, extra)
+        text = render.notice_card(notice.text, notice.creator_name, readers, acked, extra)
         await tx.outbox.enqueue(
             edit_text(notice.chat_id, notice.card_ref, text, keyboard=render.notice_buttons(notice.id)),
             not_before=tx.now + CARD_DEBOUNCE)

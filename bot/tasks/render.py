@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.model.messages import Button, inline_keyboard, shortenable
+from bot.nlu.tasktext import clip_phrase
 from bot.model.labels import address_label
 from bot.model.tasks import AUDIENCE_LABELS, Reader, Target, Task
 from bot.texts import e
@@ -49,9 +50,16 @@ def mention(name: str, telegram_id: int | None, username: str | None = None) -> 
 def target_line(t: Target, zone: ZoneInfo, since: datetime) -> str:
     who = e(t.person_name or "") if t.person_name else "(无人)"
     if t.done:
-        by = "" if t.done_by_name in (None, t.person_name) else f" (由{e(t.done_by_name)}确认)"
+        by = "" if t.done_by_name in (None, t.person_name) else (
+            f" ({e(t.done_by_name)}帮忙)" if t.done_how == "help" else f" (由{e(t.done_by_name)}确认)")
         return f"✅ {e(t.label)} {who} {clock(t.done_at, zone, since)}{by}"
     return f"⏳ {e(t.label)} {who}"
+
+
+# A card lists every line up to this many; past it (a grid with 160 unit heads) it folds: the count, then who is
+# still missing, grouped by building, since that is who the grid worker must chase from a phone.
+FULL_CARD_LINES = 30
+FOLDED_MISSING = 40
 
 
 def task_card(task: Task, targets: list[Target], helpers: list[tuple[str, datetime]], zone: ZoneInfo,
@@ -64,11 +72,40 @@ def task_card(task: Task, targets: list[Target], helpers: list[tuple[str, dateti
         when += " (已截止)"
     lines.append(f"{e(task.creator_name)} 发布 · 各{AUDIENCE_LABELS[task.audience]} · {when}")
     lines.append(f"完成 {done}/{len(targets)}")
-    lines += [target_line(t, zone, task.created_at) for t in targets]
+    if len(targets) <= FULL_CARD_LINES:
+        lines += [target_line(t, zone, task.created_at) for t in targets]
+    else:
+        lines += folded_missing(task, [t for t in targets if not t.done])
     if helpers:
-        lines.append("🤝 帮忙: " + "、".join(f"{e(n)} {clock(at, zone, task.created_at)}" for n, at in helpers))
+        shown = helpers[:10]
+        lines.append("🤝 帮忙: " + "、".join(f"{e(n)} {clock(at, zone, task.created_at)}" for n, at in shown)
+                     + (f" 等{len(helpers)}人" if len(helpers) > len(shown) else ""))
     if task.is_open:
         lines.append(CARD_HINT)
+    return "\n".join(lines)
+
+
+def folded_missing(task: Task, missing: list[Target], limit: int = FOLDED_MISSING) -> list[str]:
+    """"⏳ 未完成 40 个:", a line per building ("3栋: 1单元 张伟、2单元 李娜"), the first `limit` only."""
+    if not missing:
+        return []
+    out = [f"⏳ 未完成 {len(missing)} 个:"]
+    by_building: dict[str, list[str]] = {}
+    for t in missing[:limit]:
+        who = e(t.person_name) if t.person_name else "(无人)"
+        by_building.setdefault(t.building, []).append(f"{e(t.unit)}单元 {who}" if t.unit else who)
+    out += [f"{e(address_label(b, None))}: " + "、".join(names) for b, names in by_building.items()]
+    if len(missing) > limit:
+        out.append(f"…还有 {len(missing) - limit} 个, 私聊我发「/task {task.id}」看完整名单")
+    return out
+
+
+def task_full(task: Task, targets: list[Target], zone: ZoneInfo) -> str:
+    """Every line of a task, for /task 编号 in private (split into several messages when long)."""
+    done = sum(1 for t in targets if t.done)
+    lines = [f"📋 <b>{e(task.title)}</b> · 完成 {done}/{len(targets)}"]
+    lines += [f"⏳ {e(t.label)} {e(t.person_name or '(无人)')}" for t in targets if not t.done]
+    lines += [target_line(t, zone, task.created_at) for t in targets if t.done]
     return "\n".join(lines)
 
 
@@ -95,13 +132,20 @@ def edit_menu(task: Task, zone: ZoneInfo) -> tuple[str, dict]:
 
 
 def which_task(name: str, telegram_id: int | None, tasks: list[tuple[Task, str]]) -> tuple[str, dict]:
-    rows = [[Button(f"📋 {task.title[:24]}", data)] for task, data in tasks]
+    rows = [[Button(f"📋 {clip_phrase(task.title, 24)}", data)] for task, data in tasks]
     return f"{mention(name, telegram_id)}, 您完成的是哪个任务?", inline_keyboard(rows)
+
+
+# A reminder names at most this many people: more would not fit, and nobody reads a wall of names.
+REMINDER_MENTIONS = 30
 
 
 def task_reminder(task: Task, missing: list[tuple[Target, str]], zone: ZoneInfo, now: datetime) -> str:
     left = span(task.deadline - now) if task.deadline else ""
-    who = "、".join(f"{m} ({e(t.label)})" for t, m in missing)
+    shown = missing[:REMINDER_MENTIONS]
+    who = "、".join(f"{m} ({e(t.label)})" for t, m in shown)
+    if len(missing) > len(shown):
+        who += f" 等{len(missing)}位"
     return (f"⏰ 「{e(task.title)}」还差 {len(missing)} 个, 截止 {clock(task.deadline, zone, now)}"
             + (f" (还有{left})" if left else "") + f"\n请 {who} 抓紧, 做完了点卡片上的「✅ 完成」。")
 
@@ -117,7 +161,9 @@ def task_summary(task: Task, targets: list[Target], helpers: list[tuple[str, dat
     else:
         missing = [t for t in targets if not t.done]
         text = (f"📋 任务「{e(task.title)}」到截止时间了: 完成 {len(done)}/{len(targets)}。\n未完成: "
-                + "、".join(f"{e(t.label)} {e(t.person_name or '')}".rstrip() for t in missing))
+                + "、".join(f"{e(t.label)} {e(t.person_name or '')}".rstrip() for t in missing[:FOLDED_MISSING]))
+        if len(missing) > FOLDED_MISSING:
+            text += f" 等{len(missing)}个, 完整名单发「/task {task.id}」"
     if helpers:
         text += "\n帮忙: " + "、".join(e(n) for n, _ in helpers)
     return text
@@ -129,12 +175,15 @@ def task_created_private(task: Task, targets: list[Target], where: str) -> str:
 
 # -- notices ---------------------------------------------------------------------------------
 
-def notice_card(text: str | None, creator: str, readers: list[Reader], acked: set[int], extra: int) -> str:
+_NOTICE_WORD_RE = re.compile(r"^\W{0,3}(?:通知|公告)\W*")
+
+
+def notice_card(text: str, creator: str, readers: list[Reader], acked: set[int], extra: int) -> str:
+    """The notice itself (its words cut first if the card would pass 4096), then who has read it."""
     count = sum(1 for r in readers if r.person_id in acked)
     tally = f"已收到 {count}/{len(readers)}" + (f" · 另有{extra}人" if extra else "")
-    if text is None:  # the notice is the message this card answers; do not repeat it
-        return f"📢 {tally}\n请回复「收到」或点下面的按钮。"
-    return f"📢 <b>通知</b> · {e(creator)}\n{shortenable(e(text))}\n\n{tally}"
+    body = _NOTICE_WORD_RE.sub("", text.strip()) or text.strip()  # the header already says 通知
+    return f"📢 <b>通知</b> · {e(creator)}\n{shortenable(e(body))}\n\n{tally}"
 
 
 def notice_buttons(notice_id: int) -> dict:
@@ -145,7 +194,7 @@ def notice_title(text: str) -> str:
     """"通知: 明天上午9点到12点停水, 请大家提前储水" → "明天上午9点到12点停水"."""
     body = re.sub(r"^\W{0,3}(?:通知|公告)[\W]*", "", text.strip()) or text.strip()
     first = re.split(r"[,，。.!！;；\n]", body, maxsplit=1)[0].strip() or body
-    return first if len(first) <= 20 else first[:19] + "…"
+    return clip_phrase(first, 20)
 
 
 def notice_missing(text: str, missing: list[Reader]) -> tuple[str, bool]:

@@ -12,20 +12,20 @@ from zoneinfo import ZoneInfo
 from bot.model.domain import GroupBinding, Grid, Person
 from bot.model.incoming import Incoming
 from bot.delivery.jobs import after_quiet_hours, in_quiet_hours
+from bot.model.fitting import split_html
 from bot.model.messages import Outgoing, delete_message, edit_text, text_message
 from bot.nlu import Parsed
-from bot.nlu.tasktext import (deadline_in, edit_request, is_notice_text, past_deadline, sounds_done,
-                              title_from)
+from bot.nlu.board import BoardFacts, board_facts
+from bot.nlu.tasktext import deadline_in, past_deadline, title_from
 from bot.tasks import render
 from bot.policy import grids_run_by, is_staff, may_manage_task, may_publish_to, staff_grids
 from bot.tasks.common import grid_posts, home_buildings, ref_id
-from bot.tasks.matching import Claim, Resolution, choose, resolve
+from bot.tasks.matching import NONE, Claim, Resolution, behalf_lines, choose, resolve, topic_relation
 from bot.model.tasks import NewTask, Target, Task
 from bot.model.messages import Answer
 from bot.tasks.notices import NoticeBoard
-from bot.nlu.awards import parse_award
 from bot.tasks.points import PointsBook
-from bot.nlu.scope import Places, audience_of, named_places
+from bot.nlu.scope import Places, named_places
 from bot.tasks.scope import resolve_scope
 from bot.tickets.service import QuietHours
 from bot.model.ids import parse_callback, parse_id
@@ -43,8 +43,8 @@ CARD_DEBOUNCE = timedelta(seconds=3)
 CLAIM_WINDOW = timedelta(days=30)
 _MIN_LEAD = timedelta(minutes=15)
 _MIN_GAP = timedelta(minutes=30)
-_EDIT_WORDS = ("改", "换", "调整", "推迟", "延期", "延后", "提前")
 PAST_DEADLINE = "截止时间已经过了, 请换一个时间。"
+_TASK_NUMBER_RE = re.compile(r"#?[0-9]{1,9}")
 _GRID_WORD_RE = re.compile(r"^[^\s,，:：]{1,8}?网格(?![员长])")
 
 
@@ -92,27 +92,40 @@ class TaskBoard:
             handled = await self._reply(tx, msg, parsed, person, grid, staff)
             if handled is not None:
                 return handled
-        if staff and edit_request(msg.text, tx.now):
+        facts = parsed.board or BoardFacts()
+        if staff and facts.edit is not None and facts.edit.whole:
             # "截止改为明天下午5点" without answering a card: the newest open task this person gave out.
             mine = [t for t in await tx.tasks.open_in_chat(msg.chat_id) if t.creator_person_id == person.id]
             if mine:
-                await self._edit_in_words(tx, mine[-1], msg)
+                await self._edit_in_words(tx, mine[-1], facts)
             return True
         if staff:
-            award = parse_award(msg.text)
-            if award is not None:
-                await self.points.give(tx, msg.chat_id, msg.message_id, person, grid.community_id, award)
+            if facts.award is not None:
+                await self.points.give(tx, msg.chat_id, msg.message_id, person, grid.community_id, facts.award)
                 return True
-            # "通知: …各单元长准时参加" is still a notice to acknowledge; it is a task only when it
-            # hands out work with a deadline ("通知: 各单元长周五前交名单").
-            if is_notice_text(msg.text) and not (intent == "task" and parsed.deadline and _addressed(msg.text)):
-                await self.notices.from_group(tx, msg, person, grid)
+            # "通知: …各单元长准时参加" and "楼栋长和单元长明晚7点开会" are notices to acknowledge; a notice is
+            # a task only when it hands out work with a deadline ("通知: 各单元长周五前交名单").
+            if facts.notice and (facts.announcement or not (intent == "task" and parsed.deadline and facts.audiences)):
+                await self.notices.from_group(tx, msg, person, grid, facts.audiences)
                 return True
             if intent == "task":
                 if past_deadline(msg.text, tx.now):
                     await tx.outbox.enqueue(text_message(msg.chat_id, PAST_DEADLINE, reply_to=msg.message_id))
                     return True
                 await self.create(tx, grid, msg.chat_id, person, msg.text, parsed, source_message_id=msg.message_id)
+                return True
+        # "搞定了" answering a ticket's card or receipt is about that ticket, not a task.
+        about_other = bool(msg.reply_to_message_id and msg.reply_to_bot)
+        if about_other and intent in ("completion", "visit", "chitchat"):
+            return False
+        done_in_a_word = (facts.bare_done or facts.own_done) and intent in ("ack", "chitchat", "completion")
+        if person is not None and not about_other and done_in_a_word:
+            # "搞定✌️", "OK了", "我们三单元的也好了" say nothing of what is done: with a line open for this
+            # person in this group, that is the answer to it.
+            tasks = [t for t in await tx.tasks.open_in_chat(msg.chat_id, CLAIM_WINDOW)
+                     if any(x.person_id == person.id and x.done_at is None for x in await tx.tasks.targets(t.id))]
+            if tasks:
+                await self._claim(tx, msg, parsed, person, staff, tasks, how="words")
                 return True
         if intent in ("completion", "visit"):
             tasks = await tx.tasks.open_in_chat(msg.chat_id, CLAIM_WINDOW)
@@ -124,14 +137,6 @@ class TaskBoard:
             return True
         if intent == "ack":
             return await self.notices.in_group(tx, msg, person, None)
-        if intent == "chitchat" and person is not None and sounds_done(msg.text, parsed):
-            # "我们三单元的也好了" says nothing of what is done: with a task open for this person
-            # in this group, that is the answer to it.
-            tasks = [t for t in await tx.tasks.open_in_chat(msg.chat_id, CLAIM_WINDOW)
-                     if any(x.person_id == person.id and x.done_at is None for x in await tx.tasks.targets(t.id))]
-            if tasks:
-                await self._claim(tx, msg, parsed, person, staff, tasks, how="words")
-                return True
         return False
 
     async def _reply(self, tx: Tx, msg: Incoming, parsed: Parsed, person: Person | None, grid: Grid,
@@ -150,7 +155,8 @@ class TaskBoard:
                 if task.is_open:
                     await self._claim(tx, msg, parsed, person, staff, [task], how="reply")
                 return True
-            if may_manage_task(person, task) and await self._edit_in_words(tx, task, msg):
+            if may_manage_task(person, task) and parsed.board is not None and \
+                    await self._edit_in_words(tx, task, parsed.board):
                 return True
             if parsed.intent in ("ack", "chitchat", "query", "task"):
                 return True  # "好的" to a task card: nothing to count, nothing to say, no second task
@@ -168,8 +174,9 @@ class TaskBoard:
     async def create(self, tx: Tx, grid: Grid, chat_id: int, person: Person, text: str, parsed: Parsed | None,
                      *, source_message_id: int | None, title: str | None = None,
                      deadline: datetime | None = None) -> Task | None:
-        audience = audience_of(text)
-        places = named_places(text)
+        facts = parsed.board if parsed is not None and parsed.board is not None else board_facts(text, tx.now)
+        audience = "building" if facts.audiences == ("building",) else "unit"
+        places = facts.scope
         unit_heads, building_heads = await grid_posts(tx, grid)
         slots = resolve_scope(audience, places, unit_heads, building_heads)
         if not slots:
@@ -203,6 +210,9 @@ class TaskBoard:
                 await refuse(tx, msg, not_linked())
                 return
             text = arg.strip()
+            if _TASK_NUMBER_RE.fullmatch(text):
+                await self._show(tx, msg, person, parse_id(text.lstrip("#")))
+                return
             if msg.is_private:
                 grid, chat_id, where, text = await self._private_target(tx, person, text)
                 if isinstance(grid, str):
@@ -241,6 +251,19 @@ class TaskBoard:
                 await tx.outbox.enqueue(text_message(
                     msg.chat_id, render.task_created_private(task, targets, where or grid.name + "群")))
 
+    async def _show(self, tx: Tx, msg: Incoming, person: Person, task_id: int | None) -> None:
+        """/task 编号: every line of a task, privately (the group card folds past 30 lines)."""
+        task = await tx.tasks.get(task_id) if task_id is not None else None
+        if task is None or task.community_id != person.community_id:
+            await refuse(tx, msg, "没有找到这个任务, 请看一下任务卡片上的编号。")
+            return
+        if not await tx.groups.can_write_to(person.telegram_id):
+            await refuse(tx, msg, "请先私聊我发送 /start, 我再把名单发给您。")
+            return
+        text = render.task_full(task, await tx.tasks.targets(task.id), self._zone)
+        for page in split_html(text):
+            await tx.outbox.enqueue(text_message(person.telegram_id, page))
+
     async def _private_target(self, tx: Tx, person: Person, text: str):
         grids = await tx.places.grids(person.community_id)
         grid = next((g for g in grids if text.startswith(g.name)), None)
@@ -268,14 +291,24 @@ class TaskBoard:
 
     def _claim_of(self, msg: Incoming, parsed: Parsed | None, person: Person | None, staff: bool) -> Claim:
         text = msg.text or ""
-        return Claim(person.id if person else None, named_places(text) if text else Places(),
-                     parsed.topic if parsed else None, text, staff, home_buildings(person))
+        places = parsed.board.scope if parsed is not None and parsed.board is not None else Places()
+        return Claim(person.id if person else None, places, parsed.topic if parsed else None, text, staff,
+                     home_buildings(person))
 
     async def _claim(self, tx: Tx, msg: Incoming, parsed: Parsed, person: Person | None, staff: bool,
                      tasks: list[Task], how: str) -> None:
         if person is None:
             return  # someone the roster does not know: their words are chat
         claim = self._claim_of(msg, parsed, person, staff)
+        who = parsed.board.on_behalf if parsed.board is not None else None
+        if who:
+            helped = await self._behalf(tx, who, claim, tasks)
+            if len(helped) == 1:
+                await self._apply(tx, helped[0], person, how, msg.text)
+                return
+            if helped:
+                await self._ask(tx, msg, person, helped)
+                return
         resolutions = [resolve(claim, t, await tx.tasks.targets(t.id)) for t in tasks]
         if how == "reply":
             # Answering the card names the task: a topic that does not match is not a reason to ignore it.
@@ -287,17 +320,39 @@ class TaskBoard:
         elif len(chosen) > 1:
             await self._ask(tx, msg, person, chosen)
 
+    async def _behalf(self, tx: Tx, who: str, claim: Claim, tasks: list[Task]) -> list[Resolution]:
+        """"我帮周姐收齐了": the open tasks where the person named has a line the message can mean."""
+        found = []
+        for task in tasks:
+            lines = behalf_lines(who, claim.places, await tx.tasks.targets(task.id), claim.home_buildings)
+            lines = [t for t in lines if t.person_id != claim.person_id]
+            if lines:
+                found.append(Resolution(task, tuple(lines), topic=topic_relation(claim.topic, task), helped=True))
+        if len(found) > 1:
+            best = max(r.topic for r in found)
+            found = [r for r in found if r.topic == best and r.topic != NONE]
+        return found
+
     async def _apply(self, tx: Tx, res: Resolution, person: Person, how: str, text: str | None) -> bool:
         task = res.task
         changed = False
         if res.complete:
             for t in res.complete:
-                if await tx.tasks.complete(t.id, person.id, person.name, how):
+                helping = res.helped and t.person_id != person.id
+                done_how = "help" if helping else how
+                if await tx.tasks.complete(t.id, person.id, person.name, done_how):
                     changed = True
-                    await tx.tasks.record(task.id, t.id, person.id, person.telegram_id, person.name, how, text)
+                    await tx.tasks.record(task.id, t.id, person.id, person.telegram_id, person.name, done_how, text)
                     if t.person_id == person.id:
                         await self.points.auto(tx, task.community_id, person.id, "task_done",
                                                f"完成任务「{task.title}」{t.label}", ref=f"task:{task.id}:{t.id}")
+                    elif helping:  # credited to both: the line's holder, and the one who did it for them
+                        await self.points.auto(tx, task.community_id, t.person_id, "task_done",
+                                               f"完成任务「{task.title}」{t.label} ({person.name}帮忙)",
+                                               ref=f"task:{task.id}:{t.id}")
+                        await self.points.auto(tx, task.community_id, person.id, "task_help",
+                                               f"帮{t.person_name or t.label}完成任务「{task.title}」",
+                                               ref=f"taskhelp:{task.id}:{person.id}")
         elif res.help and not await tx.tasks.helped(task.id, person.telegram_id, person.id):
             changed = True
             await tx.tasks.record(task.id, None, person.id, person.telegram_id, person.name, how, text)
@@ -355,21 +410,19 @@ class TaskBoard:
 
     # -- the creator's corrections ---------------------------------------------------------
 
-    async def _edit_in_words(self, tx: Tx, task: Task, msg: Incoming) -> bool:
+    async def _edit_in_words(self, tx: Tx, task: Task, facts: BoardFacts) -> bool:
         """The creator answers the card with a new deadline or audience: "截止改为明天下午5点", "改为楼栋长"."""
-        text = msg.text
-        changed = False
-        if task.status == "cancelled":
+        edit = facts.edit
+        if task.status == "cancelled" or edit is None:
             return False
-        deadline, _ = deadline_in(text, tx.now) if any(w in text for w in _EDIT_WORDS + ("截止",)) else (None, None)
-        if deadline is not None and deadline != task.deadline:
-            await self._change(tx, task, deadline=deadline)
+        changed = False
+        if edit.deadline is not None and edit.deadline != task.deadline:
+            await self._change(tx, task, deadline=edit.deadline)
             changed = True
-        if any(w in text for w in _EDIT_WORDS) and ("楼栋长" in text or "单元长" in text):
-            audience = "building" if "楼栋长" in text and "单元长" not in text else "unit"
+        if edit.audience is not None:
             task = await tx.tasks.get(task.id)
-            if audience != task.audience:
-                await self._change(tx, task, audience=audience)
+            if edit.audience != task.audience:
+                await self._change(tx, task, audience=edit.audience)
                 changed = True
         return changed
 
@@ -470,7 +523,9 @@ class TaskBoard:
         if action == "pk" and len(args) > 1:
             wanted = {n for x in args[1].split(".") if (n := parse_id(x)) is not None}
             picked = tuple(t for t in targets if t.id in wanted and not t.done)
-            res = Resolution(task, picked) if picked else resolve(Claim(person.id, staff=staff), task, targets)
+            helped = not staff and any(t.person_id != person.id for t in picked)
+            res = Resolution(task, picked, helped=helped) if picked else \
+                resolve(Claim(person.id, staff=staff), task, targets)
         else:
             res = resolve(Claim(person.id, staff=staff), task, targets)
         if res.complete:
@@ -540,10 +595,6 @@ class TaskBoard:
         _, card_id = await tx.outbox.sent_message_id(task.card_ref) if task.card_ref else (None, None)
         await tx.outbox.enqueue(text_message(task.chat_id, render.task_reminder(task, mentions, self._zone, tx.now),
                                              reply_to=card_id, ref=key))
-
-
-def _addressed(text: str) -> bool:
-    return any(w in text for w in ("单元长", "楼栋长", "栋长", "楼长", "三长"))
 
 
 def _edit_by_id(chat_id: int, message_id: int, text: str, keyboard: dict) -> Outgoing:

@@ -32,7 +32,8 @@ async def test_a_notice_in_words_counts_who_has_read_it(pg):
     assert len(replies) == 1  # a notice, not a report of 停水
     card = replies[0]
     assert card.data["reply_to_message"]["text"] == NOTICE
-    assert card.text == "📢 已收到 0/6\n请回复「收到」或点下面的按钮。"
+    # The card carries the notice itself: it reads on its own, forwarded or found later.
+    assert card.text == "📢 通知 · 祝兰红\n明天上午9点到12点停水, 请大家提前储水\n\n已收到 0/6"
     assert [label for label, _ in buttons(card)] == ["收到", "谁还没收到"]
 
     assert await pg.say("李红", "收到", where=group) == []
@@ -43,7 +44,7 @@ async def test_a_notice_in_words_counts_who_has_read_it(pg):
     assert await pg.say("李红", "收到", where=group) == []  # twice is once
     await pg.flush()
     final = current(pg, card)
-    assert final.text.startswith("📢 已收到 4/6")
+    assert final.text.endswith("\n已收到 4/6")
     assert final.edit_count == 1
 
     # The sender sees who has not, and may nudge just them.

@@ -106,3 +106,26 @@ def test_choose_by_topic_then_asks_when_still_unclear():
     done_one = choose([resolve(Claim(1), SURVEY, targets(1, done=("李红",))), resolve(Claim(1), GAS, t2)])
     assert [r.task.id for r in done_one] == [2]
     assert choose([resolve(Claim(1, topic="门禁卡"), SURVEY, t1)]) == []
+
+
+def test_the_ways_people_name_a_head():
+    from bot.tasks.matching import names_person
+    for who in ("周秀英", "秀英", "周姐", "老周", "周阿姨", "小周", "周大姐"):
+        assert names_person(who, "周秀英"), who
+    for who in ("周", "李姐", "英姐", "大家"):
+        assert not names_person(who, "周秀英"), who
+    assert names_person("李姐", "李红") and not names_person("红", "李红")
+
+
+def test_lines_done_for_someone_are_hers_narrowed_by_the_place_named():
+    from datetime import datetime, timezone
+
+    from bot.tasks.matching import behalf_lines
+    from bot.model.tasks import Target
+    from bot.tasks.scope import Places
+    lines = [Target(1, 1, "1", "3", 6, "周秀英"), Target(2, 1, "2", "3", 7, "周建华"),
+             Target(3, 1, "1", "1", 5, "李红", done_at=datetime(2026, 11, 18, tzinfo=timezone.utc))]
+    assert [t.id for t in behalf_lines("周姐", Places(), lines)] == [1, 2]
+    assert [t.id for t in behalf_lines("周姐", Places(units=("3",)), lines, home=("1",))] == [1]
+    assert [t.id for t in behalf_lines("周秀英", Places(), lines)] == [1]
+    assert behalf_lines("李姐", Places(), lines) == []  # her line is done already
