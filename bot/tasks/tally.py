@@ -5,7 +5,6 @@ import asyncio
 import logging
 import re
 import tempfile
-from collections import Counter
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
