@@ -76,16 +76,20 @@ class Pager:
         self._kinds[name] = _Kind(lines, hint, size, unit)
 
     async def open(self, tx: Tx, kind: str, telegram_id: int, chat_id: int, title: str, ids: list[int],
-                   empty: str | None = None, reply_to: int | None = None) -> None:
-        """Queue the list's first page; a list of one page is a plain message with no state kept."""
+                   empty: str | None = None, reply_to: int | None = None, total: int | None = None) -> None:
+        """Queue the list's first page; a list of one page is a plain message with no state kept.
+
+        `total`: how many there are in all when `ids` is only the first part (the header must not
+        call a list cut at MAX_ITEMS a list of MAX_ITEMS)."""
         if not ids:
             await tx.outbox.enqueue(text_message(chat_id, empty or f"{title}: 暂时没有。", reply_to=reply_to))
             return
+        total = max(total or 0, len(ids))
         ids = ids[:MAX_ITEMS]
         state_id = 0
         if len(ids) > self._kinds[kind].size:
-            state_id = await tx.pages.create(kind, telegram_id, chat_id, title, ids)
-        text, keyboard = await self._render(tx, kind, title, ids, 0, state_id)
+            state_id = await tx.pages.create(kind, telegram_id, chat_id, title, ids, total)
+        text, keyboard = await self._render(tx, kind, title, ids, 0, state_id, total)
         await tx.outbox.enqueue(text_message(chat_id, text, keyboard=keyboard, reply_to=reply_to))
 
     async def press(self, update_id: int, user_id: int, chat_id: int, message_id: int, data: str) -> Answer:
@@ -103,19 +107,25 @@ class Pager:
             pages = page_count(len(state.items), self._kinds[state.kind].size)
             if page >= pages:
                 return Answer(NO_SUCH_PAGE)
-            text, keyboard = await self._render(tx, state.kind, state.title, list(state.items), page, state.id)
+            text, keyboard = await self._render(tx, state.kind, state.title, list(state.items), page, state.id,
+                                                state.total)
             await tx.outbox.enqueue(_edit(chat_id, message_id, text, keyboard))
         return Answer(f"第 {page + 1}/{pages} 页")
 
     async def _render(self, tx: Tx, kind: str, title: str, ids: list[int], page: int,
-                      state_id: int) -> tuple[str, dict | None]:
+                      state_id: int, total: int) -> tuple[str, dict | None]:
         spec = self._kinds[kind]
         pages = page_count(len(ids), spec.size)
         shown = ids[page * spec.size:(page + 1) * spec.size]
         head = f"<b>{e(title)}</b>"
-        if pages > 1:
-            head += f" (共 {len(ids)} {spec.unit}, 第 {page + 1}/{pages} 页)"
+        cut = total > len(ids)
+        if cut:
+            head += f" (共 {total} {spec.unit}, 这里列出前 {len(ids)} {spec.unit}, 第 {page + 1}/{pages} 页)"
+        elif pages > 1:
+            head += f" (共 {total} {spec.unit}, 第 {page + 1}/{pages} 页)"
         lines = [head, *await spec.lines(tx, shown)]
+        if cut and page == pages - 1:
+            lines.append(f"其余 {total - len(ids)} {spec.unit}没有列出, 完整的请用 /export 导出台账。")
         if spec.hint is not None:
             lines.append(spec.hint(shown))
         return "\n".join(lines), page_buttons(state_id, page, pages)

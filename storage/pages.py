@@ -19,6 +19,7 @@ class PageState:
     title: str
     items: tuple[int, ...]
     created_at: datetime
+    total: int  # how long the list really is; items holds its first part when it was cut
 
 
 class Pages:
@@ -26,21 +27,25 @@ class Pages:
         self._db = db
         self._now = now
 
-    async def create(self, kind: str, telegram_id: int, chat_id: int, title: str, items: list[int]) -> int:
+    async def create(self, kind: str, telegram_id: int, chat_id: int, title: str, items: list[int],
+                     total: int | None = None) -> int:
         cur = await self._db.execute(
-            "INSERT INTO pages (kind, telegram_id, chat_id, title, items, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, telegram_id, chat_id, title, json.dumps(items), to_db(self._now)),
+            "INSERT INTO pages (kind, telegram_id, chat_id, title, items, created_at, total)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, telegram_id, chat_id, title, json.dumps(items), to_db(self._now), total),
         )
         return cur.lastrowid
 
     async def get(self, state_id: int) -> PageState | None:
         cur = await self._db.execute(
-            "SELECT id, kind, telegram_id, chat_id, title, items, created_at FROM pages WHERE id = ?", (state_id,))
+            "SELECT id, kind, telegram_id, chat_id, title, items, created_at, total FROM pages WHERE id = ?",
+            (state_id,))
         r = await cur.fetchone()
         if r is None:
             return None
-        return PageState(r["id"], r["kind"], r["telegram_id"], r["chat_id"], r["title"],
-                         tuple(json.loads(r["items"])), from_db(r["created_at"]))
+        items = tuple(json.loads(r["items"]))
+        return PageState(r["id"], r["kind"], r["telegram_id"], r["chat_id"], r["title"], items,
+                         from_db(r["created_at"]), max(r["total"] or 0, len(items)))
 
     async def forget_before(self, moment: datetime) -> int:
         cur = await self._db.execute("DELETE FROM pages WHERE created_at < ?", (to_db(moment),))

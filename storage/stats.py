@@ -1,7 +1,10 @@
 """Reads for tallies, digests and the 台账 export: rows as plain dicts, times as aware UTC datetimes."""
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +25,38 @@ def _row(r) -> dict[str, Any]:
     return out
 
 
+def _limit_case(limits: list[tuple[str | None, bool, float, float]], column: int) -> tuple[str, tuple]:
+    """A ticket's limit as SQL, from (category, urgent, accept, resolve) rows: CASE on the category
+    (None: any other), then on urgent; with its arguments in order."""
+    values: dict[str | None, dict[bool, float]] = {}
+    for row in limits:
+        values.setdefault(row[0], {})[bool(row[1])] = row[column]
+    branches, args = [], []
+    for category, by_urgent in values.items():
+        if category is not None:
+            branches.append("WHEN ? THEN CASE WHEN f.urgent THEN ? ELSE ? END")
+            args += [category, by_urgent.get(True, by_urgent.get(False)), by_urgent.get(False, by_urgent.get(True))]
+    other = "NULL"
+    if None in values:
+        other = "CASE WHEN f.urgent THEN ? ELSE ? END"
+        by_urgent = values[None]
+        args += [by_urgent.get(True, by_urgent.get(False)), by_urgent.get(False, by_urgent.get(True))]
+    return f"(CASE f.category {' '.join(branches)} ELSE {other} END)", tuple(args)
+
+
+@dataclass(frozen=True)
+class TicketTally:
+    """A window's tickets counted: per category (category, count, overdue, accepted, resolved), per
+    status and per rating a count, the medians in seconds (None without any), (grid id, count)."""
+
+    by_category: list[tuple]
+    by_status: dict[str, int]
+    by_rating: dict[str, int]
+    median_accept: float | None
+    median_resolve: float | None
+    by_grid: list[tuple[int, int]]
+
+
 class Stats:
     """Everything is filtered by community (None: all), grid (None: all) and a creation window [start, end)."""
 
@@ -32,13 +67,22 @@ class Stats:
         cur = await self._db.execute(sql, args)
         return [_row(r) for r in await cur.fetchall()]
 
-    async def _stream(self, sql: str, args: tuple) -> AsyncIterator[dict[str, Any]]:
-        """Rows a thousand at a time, however many there are: an export of a year fits in memory."""
+    async def _stream(self, sql: str, args: tuple, raw_times: bool = False) -> AsyncIterator[dict[str, Any]]:
+        """Rows a thousand at a time, however many there are: an export of a year fits in memory.
+        With raw_times the times stay as stored (UTC ISO text), for a reader that converts them itself."""
         cur = await self._db.execute(sql, args)
+        # The next thousand rows are read by SQLite's thread while these are used: on two cores the
+        # query and the reader of its rows run side by side.
+        ahead = asyncio.ensure_future(cur.fetchmany(1000))
         try:
             names = [d[0] for d in cur.description]
-            times = [i for i, n in enumerate(names) if n.endswith("_at") or n in _TIME_KEYS]
-            while rows := await cur.fetchmany(1000):
+            times = [] if raw_times else [i for i, n in enumerate(names) if n.endswith("_at") or n in _TIME_KEYS]
+            while rows := await ahead:
+                ahead = asyncio.ensure_future(cur.fetchmany(1000))
+                if not times:
+                    for r in rows:
+                        yield dict(zip(names, r))
+                    continue
                 for r in rows:
                     values = list(r)
                     for i in times:  # known once per query, not looked for in every row
@@ -46,13 +90,16 @@ class Stats:
                             values[i] = from_db(values[i])
                     yield dict(zip(names, values))
         finally:
+            if not ahead.done():
+                ahead.cancel()
+            await asyncio.gather(ahead, return_exceptions=True)
             await cur.close()
 
     def stream(self, name: str, community_id: int | None, grid_id: int | None, start: datetime,
-               end: datetime) -> AsyncIterator[dict[str, Any]]:
+               end: datetime, raw_times: bool = False) -> AsyncIterator[dict[str, Any]]:
         """The rows of one of tickets, ticket_events, tasks, task_lines, notices, notice_acks, streamed."""
         sql, args = getattr(self, f"_{name}_sql")(community_id, grid_id, start, end)
-        return self._stream(sql, args)
+        return self._stream(sql, args, raw_times)
 
     @staticmethod
     def _scope(alias: str, community_id: int | None, grid_id: int | None, start: datetime,
@@ -68,22 +115,83 @@ class Stats:
             args.insert(0, community_id)
         return " AND ".join(where), tuple(args)
 
+    @staticmethod
+    def _facts_scope(community_id: int | None, grid_id: int | None, start: datetime,
+                     end: datetime) -> tuple[str, tuple]:
+        """The window in ticket_facts: a grid's by its covering index, a community's by the key."""
+        where = ["f.created_s >= ?", "f.created_s < ?"]
+        args: list = [start.timestamp(), end.timestamp()]
+        if grid_id is not None:
+            where.insert(0, "f.grid_id = ?")
+            args.insert(0, grid_id)
+        if community_id is not None:
+            where.insert(0, "f.community_id = ?")
+            args.insert(0, community_id)
+        return " AND ".join(where), tuple(args)
+
     async def ticket_facts(self, community_id: int | None, grid_id: int | None, start: datetime,
                            end: datetime) -> list[tuple]:
         """What a tally needs of each ticket, as numbers: (category, status, urgent, created,
         first accepted, resolved, escalated, rating, grid), times in seconds since 1970 (or None)."""
-        where, args = self._scope("t", community_id, grid_id, start, end)
-        # A ticket never handed on (assign_seq 1) was accepted at most once: accepted_at is its first
-        # acceptance, and only the few handed on need their history read.
-        first_accepted = ("CASE WHEN t.assign_seq = 1 THEN t.accepted_at ELSE COALESCE((SELECT MIN(ev.at)"
-                          " FROM ticket_events ev WHERE ev.ticket_id = t.id AND ev.kind = 'accepted'),"
-                          " t.accepted_at) END")
+        where, args = self._facts_scope(community_id, grid_id, start, end)
         cur = await self._db.execute(
-            "SELECT t.category, t.status, t.urgent, " + _SECONDS.format("t.created_at") + ","
-            + _SECONDS.format(first_accepted) + "," + _SECONDS.format("t.resolved_at") + ","
-            " EXISTS (SELECT 1 FROM ticket_events ev WHERE ev.ticket_id = t.id AND ev.kind = 'escalated'),"
-            f" t.rating, t.grid_id FROM tickets t WHERE {where}", args)
+            "SELECT f.category, f.status, f.urgent, f.created_s, f.accepted_s, f.resolved_s, f.escalated,"
+            f" f.rating, f.grid_id FROM ticket_facts f WHERE {where}", args)
         return [tuple(r) for r in await cur.fetchall()]
+
+    async def ticket_tally(self, community_id: int | None, grid_id: int | None, start: datetime,
+                           end: datetime, now: datetime, limits: list[tuple[str | None, bool, float, float]],
+                           statuses: tuple[str, ...], ratings: dict[str, tuple[str, ...]],
+                           by_grid: bool = False) -> TicketTally:
+        """The tally of a window counted by SQLite, not row by row in Python.
+
+        Per category: tickets, how many are overdue at `now` under `limits` ((category, urgent,
+        accept seconds, resolve seconds); category None for any other), how many were accepted and
+        resolved; the count per status of `statuses` and per rating (each rating by the values it is
+        stored as); the two medians; optionally the count per grid. One GROUP BY of one column, since
+        SQLite sorts a wider group slowly; the limits as a CASE, since a join would run per row.
+        bot.tasks.stats.tally_facts is the same rule, in Python, and a test holds them together."""
+        where, args = self._facts_scope(community_id, grid_id, start, end)
+        now_s = now.timestamp()
+        accept_limit, accept_args = _limit_case(limits, 2)
+        resolve_limit, resolve_args = _limit_case(limits, 3)
+        status_sql = ", ".join("COUNT(CASE WHEN f.status = ? THEN 1 END)" for _ in statuses)
+        rating_sql = ", ".join(f"COUNT(CASE WHEN f.rating IN ({', '.join('?' for _ in stored)}) THEN 1 END)"
+                               for stored in ratings.values())
+        cur = await self._db.execute(
+            "SELECT f.category, COUNT(*),"
+            " SUM(CASE WHEN f.escalated"
+            f"   OR COALESCE(f.resolved_s, ?) - f.created_s > {resolve_limit}"
+            "   OR (CASE WHEN f.accepted_s IS NOT NULL THEN f.accepted_s WHEN f.resolved_s IS NOT NULL THEN NULL"
+            f"       ELSE ? END) - f.created_s > {accept_limit} THEN 1 ELSE 0 END),"
+            f" COUNT(f.accepted_s), COUNT(f.resolved_s), {status_sql}, {rating_sql}"
+            f" FROM ticket_facts f WHERE {where} GROUP BY f.category",
+            (now_s, *resolve_args, now_s, *accept_args, *statuses,
+             *(v for stored in ratings.values() for v in stored)) + args)
+        rows = [tuple(r) for r in await cur.fetchall()]
+        n_status = len(statuses)
+        by_category = [r[:5] for r in rows]
+        by_status = {s: sum(r[5 + i] for r in rows) for i, s in enumerate(statuses)}
+        by_rating = {k: sum(r[5 + n_status + i] for r in rows) for i, k in enumerate(ratings)}
+        median_accept = await self._median("f.accepted_s", where, args, sum(r[3] for r in rows))
+        median_resolve = await self._median("f.resolved_s", where, args, sum(r[4] for r in rows))
+        grids: list[tuple[int, int]] = []
+        if by_grid:
+            cur = await self._db.execute(
+                f"SELECT f.grid_id, COUNT(*) FROM ticket_facts f WHERE {where} AND f.grid_id IS NOT NULL"
+                " GROUP BY f.grid_id", args)
+            grids = [tuple(r) for r in await cur.fetchall()]
+        return TicketTally(by_category, by_status, by_rating, median_accept, median_resolve, grids)
+
+    async def _median(self, column: str, where: str, args: tuple, count: int) -> float | None:
+        """The median of `column` - created over the window's rows that have it, sorted by SQLite."""
+        if not count:
+            return None
+        cur = await self._db.execute(
+            f"SELECT {column} - f.created_s AS d FROM ticket_facts f WHERE {where} AND {column} IS NOT NULL"
+            " ORDER BY d LIMIT ? OFFSET ?", args + (2 - count % 2, (count - 1) // 2))
+        values = [r[0] for r in await cur.fetchall()]
+        return sum(values) / len(values)
 
     async def responder_counts(self, community_id: int | None, grid_id: int | None, start: datetime,
                                end: datetime) -> list[dict[str, Any]]:

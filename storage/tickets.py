@@ -75,19 +75,30 @@ class Tickets:
             " ORDER BY urgent DESC, created_at, id LIMIT ?", (person_id, limit))
         return [r[0] for r in await cur.fetchall()]
 
+    async def assigned_count(self, person_id: int) -> int:
+        """How many open tickets a person has, however many /mine lists (from tickets_assignee alone)."""
+        cur = await self._db.execute(
+            "SELECT COUNT(*) FROM tickets WHERE assignee_person_id = ? AND status IN ('open', 'accepted')",
+            (person_id,))
+        return (await cur.fetchone())[0]
+
     async def reported_ids(self, telegram_id: int, limit: int) -> list[int]:
         """What someone reported or follows, as /my lists it: open urgent ones first, then the newest."""
+        return (await self.reported_ids_and_total(telegram_id, limit))[0]
+
+    async def reported_ids_and_total(self, telegram_id: int, limit: int) -> tuple[list[int], int]:
+        """reported_ids, and how many there are in all."""
         cur = await self._db.execute(
             "SELECT id FROM tickets WHERE reporter_tg = ?"
             " UNION SELECT ticket_id FROM ticket_watchers WHERE telegram_id = ?", (telegram_id, telegram_id))
         ids = [r[0] for r in await cur.fetchall()]
         if not ids:
-            return []
+            return [], 0
         cur = await self._db.execute(
             "SELECT id FROM tickets WHERE id IN (SELECT value FROM json_each(?))"
             " ORDER BY (urgent = 1 AND status IN ('open', 'accepted')) DESC, id DESC LIMIT ?",
             (json.dumps(ids), limit))
-        return [r[0] for r in await cur.fetchall()]
+        return [r[0] for r in await cur.fetchall()], len(ids)
 
     async def reported_by(self, telegram_id: int, limit: int = 20) -> list[Ticket]:
         return await self._many(

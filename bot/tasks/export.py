@@ -66,12 +66,20 @@ async def write_export(r, request: ExportRequest, zone: ZoneInfo, path: Path) ->
     from bot.tasks.xlsx import Workbook
 
     offsets: dict[int, timedelta] = {}
+    minutes: dict[str, datetime] = {}
 
-    def when(moment: datetime | None):
+    def when(moment: datetime | str | None):
         # To the minute, in local time: a ledger has no use for seconds. The zone's offset is
-        # looked up once an hour of data, not for each of a million cells.
+        # looked up once an hour of data, not for each of a million cells; a time as stored (UTC
+        # text, sortable) is parsed once a minute of data.
         if moment is None:
             return None
+        if type(moment) is str:
+            key = moment[:16]
+            found = minutes.get(key)
+            if found is None:
+                found = minutes[key] = when(datetime.fromisoformat(key + "Z"))
+            return found
         hour = int(moment.timestamp()) // 3600
         offset = offsets.get(hour)
         if offset is None:
@@ -84,7 +92,7 @@ async def write_export(r, request: ExportRequest, zone: ZoneInfo, path: Path) ->
     counts = {"诉求": 0, "任务": 0, "通知": 0}
     try:
         sheet = book.sheet("诉求", TICKET_HEADER)
-        async for t in r.stats.stream("tickets", *scope):
+        async for t in r.stats.stream("tickets", *scope, raw_times=True):
             sheet.append([
                 t["id"], when(t["created_at"]), t["grid"] or "", address_label(t["building"], t["unit"], t["room"]),
                 CATEGORY_LABELS.get(t["category"], "其他"), "是" if t["urgent"] else "", t["text"], t["reporter_name"],
@@ -94,12 +102,12 @@ async def write_export(r, request: ExportRequest, zone: ZoneInfo, path: Path) ->
         sheet.close()
         counts["诉求"] = sheet.rows
         sheet = book.sheet("诉求记录", EVENT_HEADER)
-        async for ev in r.stats.stream("ticket_events", *scope):
+        async for ev in r.stats.stream("ticket_events", *scope, raw_times=True):
             sheet.append([ev["ticket_id"], when(ev["at"]), ev["actor_name"] or "", EVENT_LABELS.get(ev["kind"], ev["kind"]),
                           ev["detail"] or ""])
         sheet.close()
         sheet = book.sheet("任务", TASK_HEADER)
-        async for k in r.stats.stream("tasks", *scope):
+        async for k in r.stats.stream("tasks", *scope, raw_times=True):
             sheet.append([
                 k["id"], when(k["created_at"]), k["grid"] or "", k["title"], k["text"],
                 AUDIENCE_LABELS.get(k["audience"], k["audience"]), when(k["deadline"]), k["creator_name"],
@@ -108,7 +116,7 @@ async def write_export(r, request: ExportRequest, zone: ZoneInfo, path: Path) ->
         sheet.close()
         counts["任务"] = sheet.rows
         sheet = book.sheet("任务完成", LINE_HEADER)
-        async for x in r.stats.stream("task_lines", *scope):
+        async for x in r.stats.stream("task_lines", *scope, raw_times=True):
             if x["help"]:
                 sheet.append([x["task_id"], x["title"], "", "", "帮忙", when(x["done_at"]), x["done_by_name"],
                               HOW_LABELS.get(x["done_how"], x["done_how"])])
@@ -120,13 +128,13 @@ async def write_export(r, request: ExportRequest, zone: ZoneInfo, path: Path) ->
                           status, when(done_at), x["done_by_name"] or "", HOW_LABELS.get(x["done_how"] or "", "")])
         sheet.close()
         sheet = book.sheet("通知", NOTICE_HEADER)
-        async for n in r.stats.stream("notices", *scope):
+        async for n in r.stats.stream("notices", *scope, raw_times=True):
             sheet.append([n["id"], when(n["created_at"]), n["grid"] or "", n["text"], n["creator_name"], n["expected"],
                           n["acked"], n["acks"] - n["acked"]])
         sheet.close()
         counts["通知"] = sheet.rows
         sheet = book.sheet("通知回执", ACK_HEADER)
-        async for a in r.stats.stream("notice_acks", *scope):
+        async for a in r.stats.stream("notice_acks", *scope, raw_times=True):
             sheet.append([a["notice_id"], when(a["at"]), a["name"], {"button": "按钮", "reply": "回复"}.get(a["how"], a["how"]),
                           "是" if a["expected"] else "否"])
         sheet.close()

@@ -9,6 +9,7 @@ from typing import Any
 from bot.nlu import CATEGORY_LABELS
 from bot.model.labels import address_label
 from bot.tickets.sla import SlaPolicy
+from storage.stats import TicketTally
 
 STATUS_ORDER = ("open", "accepted", "resolved", "closed")
 RATING_LABELS = {"3": "满意", "2": "基本满意", "1": "不满意"}
@@ -115,6 +116,39 @@ def tally_facts(facts: list[tuple], now: datetime, sla: SlaPolicy | None = None)
 
     return TicketNumbers(sum(categories.values()), by_category, by_status, span(accept), span(resolve), overdue,
                          {k: ratings[k] for k in RATING_LABELS if ratings.get(k)})
+
+
+def sla_limits(sla: SlaPolicy | None = None) -> list[tuple[str | None, bool, float, float]]:
+    """The limits as storage.stats.ticket_tally takes them: per (category, urgent) in seconds, and
+    (None, urgent) for a category the policy does not name."""
+    sla = sla or SlaPolicy()
+    out: list[tuple[str | None, bool, float, float]] = []
+    for category in (*CATEGORY_LABELS, None):
+        for urgent in (False, True):
+            found = sla.limits(category or "", urgent)
+            out.append((category, urgent, found.accept.total_seconds(), found.resolve.total_seconds()))
+    return out
+
+
+def rating_values() -> dict[str, tuple[str, ...]]:
+    """Each rating code with the values it is stored as (the ticket desk stores the label)."""
+    return {code: (code, label) for code, label in RATING_LABELS.items()}
+
+
+def numbers_from_tally(tally: TicketTally) -> TicketNumbers:
+    """tally_facts' numbers from the counts SQLite made (storage.stats.ticket_tally)."""
+    order = {code: i for i, code in enumerate(CATEGORY_LABELS)}
+    counted = [(category, count) for category, count, *_ in tally.by_category]
+    by_category = dict(sorted(counted, key=lambda kv: (-kv[1], order.get(kv[0], 99))))
+
+    def span(seconds: float | None) -> timedelta | None:
+        return None if seconds is None else timedelta(seconds=seconds)
+
+    return TicketNumbers(sum(by_category.values()), by_category,
+                         {s: tally.by_status[s] for s in STATUS_ORDER if tally.by_status.get(s)},
+                         span(tally.median_accept), span(tally.median_resolve),
+                         sum(row[2] for row in tally.by_category),
+                         {k: tally.by_rating[k] for k in RATING_LABELS if tally.by_rating.get(k)})
 
 
 @dataclass(frozen=True)

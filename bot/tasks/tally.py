@@ -5,7 +5,6 @@ import asyncio
 import logging
 import re
 import tempfile
-from collections import Counter
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,8 +21,8 @@ from bot.tasks.digest import DIGEST_GRACE, DIGEST_JOB, DigestSettings, digest_te
 from bot.delivery.jobs import JobRunner
 from bot.refusals import refuse
 from bot.tasks.export import TELEGRAM_FILE_LIMIT, ExportRequest, export_in_worker
-from bot.tasks.stats import (RATING_LABELS, STATUS_ORDER, Rate, TicketNumbers, place_rates, rates_from_counts,
-                             tally_facts, task_totals)
+from bot.tasks.stats import (RATING_LABELS, STATUS_ORDER, Rate, TicketNumbers, numbers_from_tally, place_rates,
+                             rates_from_counts, rating_values, sla_limits, tally_facts, task_totals)
 from bot.texts import e, not_linked
 from bot.model.tickets import STATUS_LABELS
 from bot.tickets.sla import SlaPolicy
@@ -174,20 +173,19 @@ class Tally:
         lines = [f"📊 <b>{e(scope.name)} 统计</b> ({local.month}月{local.day}日 {local:%H:%M})"]
         week = week_start(now, self._zone)
         month = month_start(now, self._zone)
-        # One read of the tickets for both periods: the week is inside the month, or just before it.
-        facts = await tx.stats.ticket_facts(scope.community_id, scope.grid_id, min(week, month), now)
         grid_names = {g.id: g.name for g in await tx.places.grids(scope.community_id)} if scope.grid is None else {}
+        limits = sla_limits(self._sla)
         cut = False
         for title, start in ((f"本周 ({week.month}月{week.day}日起)", week), (f"本月 ({month.month}月)", month)):
-            since = start.timestamp()
-            period = [f for f in facts if f[3] >= since]
+            # Counted by SQLite over the narrow ticket_facts: a month of a whole street office in well under a second.
+            tally = await tx.stats.ticket_tally(scope.community_id, scope.grid_id, start, now, now, limits,
+                                                STATUS_ORDER, rating_values(), by_grid=bool(grid_names))
             lines.append("")
             lines.append(f"<b>{title}</b>")
-            numbers = tally_facts(period, now, self._sla)
+            numbers = numbers_from_tally(tally)
             lines += ticket_lines(numbers)
             if grid_names and numbers.total:
-                busiest = Counter(f[8] for f in period if f[8] in grid_names).most_common()
-                busiest.sort(key=lambda kv: (-kv[1], kv[0]))
+                busiest = sorted(((g, n) for g, n in tally.by_grid if g in grid_names), key=lambda kv: (-kv[1], kv[0]))
                 lines.append("诉求最多的网格: " + " · ".join(
                     f"{e(grid_names[g])} {n}" for g, n in busiest[:TOP_GRIDS]))
             rates = rates_from_counts(await tx.stats.responder_counts(scope.community_id, scope.grid_id, start, now))

@@ -591,12 +591,14 @@ class TicketDesk:
             await tx.outbox.enqueue(text_message(
                 msg.chat_id, render.ticket_list("您报的事, 最新进展", tickets, names)))
             return
-        ids = await tx.tickets.reported_ids(msg.user_id, limit=MAX_ITEMS)
-        await self.pager.open(tx, MY_LIST, msg.user_id, msg.chat_id, "您的诉求", ids)
+        ids, total = await tx.tickets.reported_ids_and_total(msg.user_id, limit=MAX_ITEMS)
+        await self.pager.open(tx, MY_LIST, msg.user_id, msg.chat_id, "您的诉求", ids, total=total)
 
     async def mine(self, tx: Tx, msg: Incoming, person: Person) -> None:
         ids = await tx.tickets.assigned_ids(person.id, limit=MAX_ITEMS)
-        await self.pager.open(tx, MINE_LIST, msg.user_id, msg.chat_id, "待您处理 (紧急的在前, 其余最早的在前)", ids)
+        total = await tx.tickets.assigned_count(person.id) if len(ids) >= MAX_ITEMS else len(ids)
+        await self.pager.open(tx, MINE_LIST, msg.user_id, msg.chat_id, "待您处理 (紧急的在前, 其余最早的在前)", ids,
+                              total=total)
 
     async def _own_lines(self, tx: Tx, ids: list[int]) -> list[str]:
         tickets = await tx.tickets.many(ids)

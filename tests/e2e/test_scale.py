@@ -45,6 +45,24 @@ def fits(message) -> None:
     assert message.text and len(message.text) <= TELEGRAM_LIMIT, len(message.text or "")
 
 
+async def test_a_list_cut_at_a_thousand_says_how_many_there_really_are(pg):
+    await open_tickets(pg, "祝兰红", 1234)
+    page = (await pg.say("祝兰红", "/mine"))[-1]
+    fits(page)
+    assert "(共 1234 条, 这里列出前 1000 条, 第 1/100 页)" in page.text
+    state = int(buttons(page)[0][1].split(":")[1])
+    pg.fake.forge_press(pg.user("祝兰红"), page, f"pg:{state}:99")
+    await pg.settle()
+    last = pg.fake.message(page.chat_id, page.message_id)
+    fits(last)
+    assert "(共 1234 条, 这里列出前 1000 条, 第 100/100 页)" in last.text
+    assert "其余 234 条没有列出" in last.text and "/export" in last.text
+    # The reporter's own list says the same of hers.
+    mine = (await pg.say("李红", "/my"))[-1]
+    fits(mine)
+    assert "(共 1234 条, 这里列出前 1000 条, 第 1/100 页)" in mine.text
+
+
 async def test_a_grid_worker_with_250_open_tickets_pages_through_them(pg):
     ids = await open_tickets(pg, "祝兰红", 250)
     replies = await pg.say("祝兰红", "/mine")
