@@ -42,6 +42,10 @@ class Parsed:
     confidence: float = 1.0
     # The rule that spoke, for --explain and for learning from corrections.
     rule: str = field(default="", compare=False)
+    # The bot would act on this reading (anything but chit-chat) but its confidence is below the calibrated
+    # threshold (decide.ACT_MIN): ask instead of acting — in a group, say nothing there and ask the grid worker
+    # privately; in private, ask the resident "要登记为诉求吗?". An urgent report is never unsure.
+    unsure: bool = field(default=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The fields of the CLI's JSON line, in its order."""
@@ -56,6 +60,7 @@ class Parsed:
             "topic": self.topic,
             "keywords": list(self.keywords),
             "confidence": self.confidence,
+            "unsure": self.unsure,
         }
 
 
@@ -163,7 +168,7 @@ def _parse(text: str, now: datetime, lexicon: Lexicon, context: str, role: str, 
     keywords = [w for w in dict.fromkeys(keywords) if not any(w != o and w in o for o in keywords)]
     reasons = _reasons(raw, r, decision, when, topic, mentions) if explain else ()
     return Parsed(decision.intent, category, urgent, place.building, place.unit, place.room, when, topic,
-                  tuple(keywords), mentions, reasons, decision.confidence, rule.rule)
+                  tuple(keywords), mentions, reasons, decision.confidence, rule.rule, decision.unsure and not urgent)
 
 
 def _reasons(raw: str, r: Reading, decision: Decision, when: datetime | None, topic: str | None,

@@ -89,3 +89,23 @@ def test_the_held_out_set_is_read_at_least_as_well_as_when_this_model_was_shippe
     urgent = [parse(e.text, e.now, context=e.context).urgent for e in rows if e.urgent]
     false_urgent = sum(parse(e.text, e.now, context=e.context).urgent for e in rows if not e.urgent)
     assert sum(urgent) / len(urgent) >= 0.9 and false_urgent <= 2
+
+
+def test_a_guess_the_bot_would_act_on_says_it_is_unsure_so_the_chat_layer_asks() -> None:
+    # Borrowing a tool names a pipe: read as a report, but not surely enough to file it in the group.
+    guess = parse("谁有管钳子 借我拧一下水管 用完就还", NOW)
+    assert guess.intent != "chitchat" and guess.unsure and guess.to_json()["unsure"] is True
+    plain = parse("5栋2单元302卫生间漏水了", NOW)
+    assert plain.intent == "report" and not plain.unsure
+    # Chit-chat is never acted on, so never "unsure"; an emergency is acted on at once, never asked about.
+    assert not parse("大家早上好", NOW).unsure
+    assert all(not p.unsure for p in (parse("厨房煤气味好大 快来人", NOW), parse("3楼着火了 冒烟了", NOW)) if p.urgent)
+
+
+def test_the_gate_follows_the_calibrated_thresholds() -> None:
+    from bot.nlu.decide import ACT_MIN, is_unsure
+
+    assert is_unsure("report", ACT_MIN["group"] - 0.01, "group")
+    assert not is_unsure("report", ACT_MIN["group"], "group")
+    assert not is_unsure("chitchat", 0.1, "group")
+    assert ACT_MIN["private"] <= ACT_MIN["group"]  # a resident who writes to us is more likely to want something

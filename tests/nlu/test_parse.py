@@ -205,7 +205,7 @@ def test_mentions_are_collected_and_not_read_as_places() -> None:
 def test_to_json_has_exactly_the_cli_fields() -> None:
     j = parse("请各单元长明天上午10点前把签名表交上来", WEDNESDAY).to_json()
     assert list(j) == ["intent", "category", "urgent", "building", "unit", "room", "deadline", "topic", "keywords",
-                       "confidence"]
+                       "confidence", "unsure"]
     assert j["deadline"] == "2026-11-19T10:00:00+08:00"
     assert isinstance(j["keywords"], list)
 
