@@ -45,6 +45,8 @@ class RuleFacts:
     can_be_completion: bool = True
     # A category word an operator added: that category, whatever the model thinks.
     operator_category: str | None = None
+    # Told as a memory ("记得那年暖气管子爆了…"): whatever happened then is no emergency now.
+    recalled: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def decide(facts: RuleFacts, scores: Scores | None, blend: Blend | None, *, cont
             if facts.category is None and category_confidence < GUESS_MIN:
                 # No keyword of any field, and only a faint guess: say "other" rather than guess wrong.
                 category = "other"
-            urgent = urgent_logit(facts, scores, blend) >= 0.0
+            urgent = urgent_logit(facts, scores, blend) >= 0.0 and not facts.recalled
             if urgent != facts.danger:
                 notes.append("模型判断: " + ("紧急" if urgent else "不紧急"))
     unsure = is_unsure(intent, confidence, context)

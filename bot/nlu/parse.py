@@ -15,12 +15,14 @@ from bot.nlu.lexicon import Lexicon, tokenizer
 from bot.nlu.model import features
 from bot.nlu.normalize import normalize
 from bot.nlu.places import Place, find_place
-from bot.nlu.signals import Signals, scan
+from bot.nlu.signals import Signals, recalled, scan
 from bot.nlu.topics import find_topic
 
 # Telegram usernames: 5-32 letters, digits, underscores, not starting with a digit.
 _MENTION_RE = re.compile(r"@([A-Za-z][A-Za-z0-9_]{3,31})\b")
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff,，。]+", re.IGNORECASE)
+# Words that put a message in an imagined frame, for the model (the rules read them per clause, signals.py).
+_IMAGINING = ("万一", "要是", "如果", "假如", "一旦", "哪天", "迟早", "真要", "可咋整", "不得")
 # Past this length a message is not read further: nobody writes a request longer, and parse must stay fast.
 MAX_CHARS = 2000
 
@@ -125,7 +127,7 @@ def read(text: str, now: datetime, lexicon: Lexicon) -> Reading:
     facts = RuleFacts(rule.code, rule.rule, operator or rule_category,
                       scores[rule_category][0] if rule_category else 0.0, bool(dangers), could_be_task, can_be_ack,
                       signals.has("chitchat", "greeting"), can_be_completion=not shortfall(norm, lexicon),
-                      operator_category=operator)
+                      operator_category=operator, recalled=recalled(norm, len(norm)))
     return Reading(norm, signals, place, deadline, could_be_task, scores, dangers, rule, facts)
 
 
@@ -134,12 +136,27 @@ def model_features(r: Reading, context: str, trigrams: bool = True) -> set[str]:
     operator's ignore phrases), so that words the rules were told to ignore do not speak through the model."""
     ignored = r.signals.of("ignore")
     if not ignored:
-        return features(r.norm, r.signals.tokens, context, trigrams)
-    chars = list(r.norm)
-    for hit in ignored:
-        chars[hit.start:hit.end] = " " * (hit.end - hit.start)
-    text = "".join(chars)
-    return features(text, (t for t in tokenizer().lcut(text, HMM=False)), context, trigrams)
+        out = features(r.norm, r.signals.tokens, context, trigrams)
+    else:
+        chars = list(r.norm)
+        for hit in ignored:
+            chars[hit.start:hit.end] = " " * (hit.end - hit.start)
+        text = "".join(chars)
+        out = features(text, (t for t in tokenizer().lcut(text, HMM=False)), context, trigrams)
+    # The frame a message is told in, learned once for every trouble word rather than written as a rule per word:
+    # remembered ("那年…爆了") or imagined ("万一…", "哪天…").
+    out.update(frames(r.norm))
+    return out
+
+
+def frames(norm: str) -> list[str]:
+    """Model features for a message told as a memory or a hypothetical."""
+    out = []
+    if recalled(norm, len(norm)):
+        out.append("frame:past")
+    if any(h in norm for h in _IMAGINING):
+        out.append("frame:if")
+    return out
 
 
 def _parse(text: str, now: datetime, lexicon: Lexicon, context: str, role: str, explain: bool) -> Parsed:
