@@ -145,14 +145,14 @@ def model_features(r: Reading, context: str, trigrams: bool = True) -> set[str]:
         out = features(text, (t for t in tokenizer().lcut(text, HMM=False)), context, trigrams)
     # The frame a message is told in, learned once for every trouble word rather than written as a rule per word:
     # remembered ("那年…爆了") or imagined ("万一…", "哪天…").
-    out.update(frames(r.norm))
+    out.update(frames(r.norm, r.facts.recalled))
     return out
 
 
-def frames(norm: str) -> list[str]:
-    """Model features for a message told as a memory or a hypothetical."""
+def frames(norm: str, remembered: bool | None = None) -> list[str]:
+    """Model features for a message told as a memory or a hypothetical (remembered: recalled(), if known)."""
     out = []
-    if recalled(norm, len(norm)):
+    if remembered if remembered is not None else recalled(norm, len(norm)):
         out.append("frame:past")
     if any(h in norm for h in _IMAGINING):
         out.append("frame:if")

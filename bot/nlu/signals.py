@@ -22,6 +22,7 @@ _CLAUSE_MARKS = frozenset(",.!?;:~… 。、")
 # In the clause of "那年暖气管爆了", "记得以前着过一回火" a danger is remembered, not happening.
 _RECALLED = ("那年", "那次", "那回", "那会", "当年", "前年", "去年", "前几年", "以前", "从前", "小时候", "年轻时",
              "想起", "记得", "上回", "上次")
+_RECALLED_RE = re.compile("|".join(_RECALLED))
 _NOW_AGAIN = ("现在", "如今", "今天", "刚才", "刚刚", "正在", "又", "还在", "快来")
 # "出门注意路滑别摔倒", "小心别被偷": a warning names a trouble that has not happened.
 _WARNING_RE = re.compile(r"别(?![人的处家])|不要(?!脸)|千万|小心|当心|谨防|提防|注意(?!到)")
@@ -172,7 +173,9 @@ def imagined(text: str, start: int) -> bool:
 def recalled(text: str, start: int) -> bool:
     """Whether the sentence before start remembers a time gone by ("那年冬天暖气管子爆了 水漫到楼道里",
     "记得以前着过火"), and has not come back to now since ("以前也漏过 现在又漏了")."""
-    sentence = re.split(r"[。!?]", text[max(0, start - 40):start])[-1]
-    marks = [sentence.rfind(h) for h in _RECALLED]
-    last = max(marks)
-    return last >= 0 and not any(n in sentence[last:] for n in _NOW_AGAIN)
+    lo = max(0, start - 40)
+    lo = max(lo - 1, *(text.rfind(end, lo, start) for end in "。!?")) + 1
+    last = -1
+    for m in _RECALLED_RE.finditer(text, lo, start):
+        last = m.start()
+    return last >= 0 and not any(n in text[last:start] for n in _NOW_AGAIN)
