@@ -147,7 +147,8 @@ def decide(facts: RuleFacts, scores: Scores | None, blend: Blend | None, *, cont
             urgent = urgent_logit(facts, scores, blend) >= 0.0 and not facts.recalled
             if urgent != facts.danger:
                 notes.append("模型判断: " + ("紧急" if urgent else "不紧急"))
-    unsure = is_unsure(intent, confidence, context)
+    # An emergency is acted on at once, never asked about.
+    unsure = is_unsure(intent, confidence, context) and not urgent
     if unsure:
         notes.append(f"把握不足 {ACT_MIN.get(context, ACT_MIN['group']):.2f}: 先问, 不直接办")
     return Decision(intent, round(confidence, 3), category, round(category_confidence, 3), urgent, tuple(notes),

@@ -185,7 +185,7 @@ def _parse(text: str, now: datetime, lexicon: Lexicon, context: str, role: str, 
     keywords = [w for w in dict.fromkeys(keywords) if not any(w != o and w in o for o in keywords)]
     reasons = _reasons(raw, r, decision, when, topic, mentions) if explain else ()
     return Parsed(decision.intent, category, urgent, place.building, place.unit, place.room, when, topic,
-                  tuple(keywords), mentions, reasons, decision.confidence, rule.rule, decision.unsure and not urgent)
+                  tuple(keywords), mentions, reasons, decision.confidence, rule.rule, decision.unsure)
 
 
 def _reasons(raw: str, r: Reading, decision: Decision, when: datetime | None, topic: str | None,
