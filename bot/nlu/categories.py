@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 
 from bot.nlu.codes import CATEGORY_LABELS
-from bot.nlu.signals import Signals
+from bot.nlu.signals import Signals, imagined, recalled
 
 # Said before a danger word, these make it not a danger now: "没有煤气味", "万一着火", "真着火了…都进不来".
 _NEGATIONS = ("没有", "没", "不是", "无", "别", "防止", "预防")
-_HYPOTHETICAL = ("万一", "要是", "如果", "假如", "真", "怕", "会不会", "容易")
+_HYPOTHETICAL = ("万一", "要是", "如果", "假如", "真", "怕", "会不会", "容易", "哪天", "迟早", "一旦")
 _WHEN_OR_AFTER = ("的时候", "时候", "的话", "后", "以后", "之后")
 _ORDER = {code: i for i, code in enumerate(CATEGORY_LABELS)}
 
@@ -58,6 +58,10 @@ def danger_words(signals: Signals, patterns: tuple[re.Pattern[str], ...] = (),
         before = text[max(0, start - 4):start]
         # "是不是漏气了" asks, it does not deny
         if (before.endswith(_NEGATIONS) and not before.endswith("是不是")) or any(h in before for h in _HYPOTHETICAL):
+            continue
+        # "万一半夜有人撬门", "电线乱拉 一旦着火" (the hypothetical inside a pattern's match), "那年冬天暖气管子爆了":
+        # the clause imagines, or the sentence remembers.
+        if imagined(text, start + len(word)) or recalled(text, start):
             continue
         # "着火的时候出不去", "中风后一个人住": a time imagined or gone by, not now.
         if text.startswith(_WHEN_OR_AFTER, start + len(word)):

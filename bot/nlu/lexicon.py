@@ -36,6 +36,8 @@ def cache_dir() -> Path:
 def tokenizer() -> jieba.Tokenizer:
     """The process's jieba tokenizer with the project dictionary, built on first use."""
     global _tokenizer
+    if _tokenizer is not None:  # built once; every parse asks, and needs no lock to read it
+        return _tokenizer
     with _lock:
         if _tokenizer is None:
             # jieba logs its progress to stderr at DEBUG; the CLI's stdout/stderr are for the operator.
@@ -82,6 +84,8 @@ class Lexicon:
     # The scan's index: lengths of the words of 2+ characters by their first two, longest first; 1-character words.
     lengths_by_prefix: dict[str, tuple[int, ...]] = field(default_factory=dict)
     single_char_words: frozenset[str] = frozenset()
+    # Every character a lexicon word starts with: most positions of a message start none and are skipped at once.
+    first_chars: frozenset[str] = frozenset()
     # One regex per pattern list, to tell quickly that none of its patterns is in a message.
     ack_any: re.Pattern[str] | None = None
     visit_any: re.Pattern[str] | None = None
@@ -238,6 +242,7 @@ class Lexicon:
             category_patterns=tuple(category_patterns),
             ignore_any=_any(_compiled_sources(data.get("ignore", {}).get("patterns", []))),
             single_char_words=frozenset(w for w in roles if len(w) == 1),
+            first_chars=frozenset(w[0] for w in roles if w),
             rule_words={k: tuple(normalize(w) if w.strip() else w for w in v)
                         for k, v in data.get("rules", {}).get("words", {}).items()},
             rule_patterns={k: _compile([v.replace("{fixed}", _alternation(data.get("phrases", {}).get("fixed", [])))])[0]

@@ -104,6 +104,9 @@ class TextModel:
                 self.intent_weights[feat] = tuple(intent)
             if any(report):
                 self.report_weights[feat] = tuple(report)
+        # The features that carry a weight, as sets: a message's features meet them in one C-level intersection.
+        self._intent_keys = frozenset(self.intent_weights)
+        self._report_keys = frozenset(self.report_weights)
         self.meta: dict = data.get("meta", {})
         from bot.nlu.decide import Blend  # decide.py reads Scores from here
 
@@ -119,18 +122,24 @@ class TextModel:
 
     def scores(self, feats: Collection[str]) -> Scores:
         """Summed in the order given: training passes the features sorted, so its sums (and file) never vary."""
-        intent = _sum(self.intent_bias, self.intent_weights, feats)
+        intent = _sum(self.intent_bias, self.intent_weights, _known(feats, self._intent_keys))
 
         def report() -> tuple[dict[str, float], float]:
-            totals = _sum(self.report_bias, self.report_weights, feats)
+            totals = _sum(self.report_bias, self.report_weights, _known(feats, self._report_keys))
             m = len(self.categories)
             return dict(zip(self.categories, totals[:m])), totals[m + 1] - totals[m]
         return Scores(dict(zip(self.intents, intent)), report)
 
 
+def _known(feats: Collection[str], keys: frozenset[str]) -> Collection[str]:
+    # A set (parse) meets the weighted features in C; a sorted list (training) keeps its order for the sums.
+    if isinstance(feats, (set, frozenset)):
+        return keys.intersection(feats)
+    return [f for f in feats if f in keys]
+
+
 def _sum(bias: tuple[float, ...], weights: dict[str, tuple[float, ...]], feats: Collection[str]) -> list[float]:
-    get = weights.get
-    rows = [row for row in map(get, feats) if row is not None]
+    rows = list(map(weights.__getitem__, feats))
     rows.append(bias)
     return list(map(sum, zip(*rows)))
 

@@ -15,7 +15,7 @@ from bot.nlu.lexicon import Lexicon, tokenizer
 from bot.nlu.model import features
 from bot.nlu.normalize import normalize
 from bot.nlu.places import Place, find_place
-from bot.nlu.signals import Signals, scan
+from bot.nlu.signals import Signals, recalled, scan
 from bot.nlu.topics import find_topic
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # Telegram usernames: 5-32 letters, digits, underscores, not starting with a digit.
 _MENTION_RE = re.compile(r"@([A-Za-z][A-Za-z0-9_]{3,31})\b")
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff,，。]+", re.IGNORECASE)
+# Words that put a message in an imagined frame, for the model (the rules read them per clause, signals.py).
+_IMAGINING = ("万一", "要是", "如果", "假如", "一旦", "哪天", "迟早", "真要", "可咋整", "不得")
 # Past this length a message is not read further: nobody writes a request longer, and parse must stay fast.
 MAX_CHARS = 2000
 
@@ -45,6 +47,10 @@ class Parsed:
     confidence: float = 1.0
     # The rule that spoke, for --explain and for learning from corrections.
     rule: str = field(default="", compare=False)
+    # The bot would act on this reading (anything but chit-chat) but its confidence is below the calibrated
+    # threshold (decide.ACT_MIN): ask instead of acting — in a group, say nothing there and ask the grid worker
+    # privately; in private, ask the resident "要登记为诉求吗?". An urgent report is never unsure.
+    unsure: bool = field(default=False, compare=False)
     # What the task board asks (a notice? an award? a deadline edit? for whom?), read here once: see board.py.
     board: BoardFacts | None = field(default=None, compare=False, repr=False)
 
@@ -61,6 +67,7 @@ class Parsed:
             "topic": self.topic,
             "keywords": list(self.keywords),
             "confidence": self.confidence,
+            "unsure": self.unsure,
         }
 
 
@@ -127,7 +134,7 @@ def read(text: str, now: datetime, lexicon: Lexicon) -> Reading:
     facts = RuleFacts(rule.code, rule.rule, operator or rule_category,
                       scores[rule_category][0] if rule_category else 0.0, bool(dangers), could_be_task, can_be_ack,
                       signals.has("chitchat", "greeting"), can_be_completion=not shortfall(norm, lexicon),
-                      operator_category=operator)
+                      operator_category=operator, recalled=recalled(norm, len(norm)))
     return Reading(norm, signals, place, deadline, could_be_task, scores, dangers, rule, facts)
 
 
@@ -136,12 +143,27 @@ def model_features(r: Reading, context: str, trigrams: bool = True) -> set[str]:
     operator's ignore phrases), so that words the rules were told to ignore do not speak through the model."""
     ignored = r.signals.of("ignore")
     if not ignored:
-        return features(r.norm, r.signals.tokens, context, trigrams)
-    chars = list(r.norm)
-    for hit in ignored:
-        chars[hit.start:hit.end] = " " * (hit.end - hit.start)
-    text = "".join(chars)
-    return features(text, (t for t in tokenizer().lcut(text, HMM=False)), context, trigrams)
+        out = features(r.norm, r.signals.tokens, context, trigrams)
+    else:
+        chars = list(r.norm)
+        for hit in ignored:
+            chars[hit.start:hit.end] = " " * (hit.end - hit.start)
+        text = "".join(chars)
+        out = features(text, (t for t in tokenizer().lcut(text, HMM=False)), context, trigrams)
+    # The frame a message is told in, learned once for every trouble word rather than written as a rule per word:
+    # remembered ("那年…爆了") or imagined ("万一…", "哪天…").
+    out.update(frames(r.norm, r.facts.recalled))
+    return out
+
+
+def frames(norm: str, remembered: bool | None = None) -> list[str]:
+    """Model features for a message told as a memory or a hypothetical (remembered: recalled(), if known)."""
+    out = []
+    if remembered if remembered is not None else recalled(norm, len(norm)):
+        out.append("frame:past")
+    if any(h in norm for h in _IMAGINING):
+        out.append("frame:if")
+    return out
 
 
 def _parse(text: str, now: datetime, lexicon: Lexicon, context: str, role: str, explain: bool) -> Parsed:
@@ -170,7 +192,7 @@ def _parse(text: str, now: datetime, lexicon: Lexicon, context: str, role: str, 
     keywords = [w for w in dict.fromkeys(keywords) if not any(w != o and w in o for o in keywords)]
     reasons = _reasons(raw, r, decision, when, topic, mentions) if explain else ()
     return Parsed(decision.intent, category, urgent, place.building, place.unit, place.room, when, topic,
-                  tuple(keywords), mentions, reasons, decision.confidence, rule.rule)
+                  tuple(keywords), mentions, reasons, decision.confidence, rule.rule, decision.unsure)
 
 
 def _reasons(raw: str, r: Reading, decision: Decision, when: datetime | None, topic: str | None,

@@ -19,11 +19,17 @@ _NEGATIVE_STARTS = ("不", "没", "无", "别", "未")
 # In the clause of "要是电梯再坏…", "万一漏水…" nothing has happened yet.
 _HYPOTHETICALS = ("要是", "如果", "万一", "假如", "假设", "一旦", "以防", "防止", "预防", "以免", "免得", "要不然", "不然")
 _CLAUSE_MARKS = frozenset(",.!?;:~… 。、")
+# In the clause of "那年暖气管爆了", "记得以前着过一回火" a danger is remembered, not happening.
+_RECALLED = ("那年", "那次", "那回", "那会", "当年", "前年", "去年", "前几年", "以前", "从前", "小时候", "年轻时",
+             "想起", "记得", "上回", "上次")
+_RECALLED_RE = re.compile("|".join(_RECALLED))
+_NOW_AGAIN = ("现在", "如今", "今天", "刚才", "刚刚", "正在", "又", "还在", "快来")
 # "出门注意路滑别摔倒", "小心别被偷": a warning names a trouble that has not happened.
 _WARNING_RE = re.compile(r"别(?![人的处家])|不要(?!脸)|千万|小心|当心|谨防|提防|注意(?!到)")
 
 
 _IGNORE = Role("ignore")
+_IMAGINABLE = frozenset({"category", "urgent"})
 
 
 class Hit(NamedTuple):
@@ -66,7 +72,10 @@ def scan(text: str, lexicon: Lexicon) -> Signals:
     roles = lexicon.roles
     by_prefix = lexicon.lengths_by_prefix
     singles = lexicon.single_char_words
-    for i in range(len(lowered)):
+    firsts = lexicon.first_chars
+    for i, ch in enumerate(lowered):
+        if ch not in firsts:
+            continue
         # Words of two characters or more are looked up by their first two, then single characters.
         lengths = by_prefix.get(lowered[i:i + 2], ())
         if lowered[i] in singles:
@@ -134,6 +143,9 @@ def _drop_denied(text: str, hits: list[Hit]) -> list[Hit]:
     for h in hits:
         if h.role.kind == "problem" and (_denied(text, h) or imagined(text, h.start)):
             continue
+        # "哪天着火了可咋整", "万一半夜有人撬门": a field or danger named only in a clause that imagines it.
+        if h.role.kind in _IMAGINABLE and imagined(text, h.start):
+            continue
         out.append(h)
     return out
 
@@ -145,10 +157,25 @@ def _denied(text: str, hit: Hit) -> bool:
     return before.endswith(_NEGATORS) or before in ("没有", "不再", "并没", "不会")
 
 
-def imagined(text: str, start: int) -> bool:
-    """Whether the clause before start imagines rather than tells ("要是电梯再坏", "万一漏水")."""
+def _clause_before(text: str, start: int) -> str:
     i = start - 1
     while i >= 0 and start - i <= 16 and text[i] not in _CLAUSE_MARKS:
         i -= 1
-    clause = text[i + 1:start]
+    return text[i + 1:start]
+
+
+def imagined(text: str, start: int) -> bool:
+    """Whether the clause before start imagines rather than tells ("要是电梯再坏", "万一漏水")."""
+    clause = _clause_before(text, start)
     return any(h in clause for h in _HYPOTHETICALS) or bool(_WARNING_RE.search(clause))
+
+
+def recalled(text: str, start: int) -> bool:
+    """Whether the sentence before start remembers a time gone by ("那年冬天暖气管子爆了 水漫到楼道里",
+    "记得以前着过火"), and has not come back to now since ("以前也漏过 现在又漏了")."""
+    lo = max(0, start - 40)
+    lo = max(lo - 1, *(text.rfind(end, lo, start) for end in "。!?")) + 1
+    last = -1
+    for m in _RECALLED_RE.finditer(text, lo, start):
+        last = m.start()
+    return last >= 0 and not any(n in text[last:start] for n in _NOW_AGAIN)

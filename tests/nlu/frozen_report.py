@@ -63,7 +63,8 @@ def _call(parse, takes_context: bool, text: str, now: datetime, context: str, ro
 
 def chat_report(rows: list[dict], parse, takes_context: bool) -> dict[str, Ratio | int]:
     m: dict[str, Ratio | int] = {k: Ratio() for k in ("intent", "category (reports)", "location exact",
-                                                      "deadline exact", "urgent recall", "chit-chat acted on")}
+                                                      "deadline exact", "urgent recall", "chit-chat acted on",
+                                                      "chit-chat acted on (gated)", "others asked (unsure)")}
     m["false urgent"] = 0
     by_context: dict[str, Ratio] = {}
     for row in rows:
@@ -84,19 +85,24 @@ def chat_report(rows: list[dict], parse, takes_context: bool) -> dict[str, Ratio
             m["false urgent"] += 1
         if row["intent"] == "chitchat":
             m["chit-chat acted on"].add(got["intent"] in ACTED)
+            # With confidence gating: an unsure reading is asked about, not acted on.
+            m["chit-chat acted on (gated)"].add(got["intent"] in ACTED and not got.get("unsure", False))
+        else:
+            m["others asked (unsure)"].add(bool(got.get("unsure", False)))
     m.update(by_context)
     return m
 
 
 def citizen_report(rows: list[dict], parse, takes_context: bool) -> dict[str, Ratio]:
     m = {k: Ratio() for k in ("acted on (actionable)", "category (actionable)", "place exact (named)",
-                              "acted on (not actionable)")}
+                              "acted on (not actionable)", "acted on unasked (actionable)")}
     for row in rows:
         now = datetime.fromisoformat(row.get("now") or NOW)
         got = _call(parse, takes_context, row["text"], now, "private", "resident")
         acted = got["intent"] == "report"
         if row.get("actionable"):
             m["acted on (actionable)"].add(acted)
+            m["acted on unasked (actionable)"].add(acted and not got.get("unsure", False))
             if row.get("category"):
                 m["category (actionable)"].add(got["category"] == row["category"])
         else:

@@ -10,7 +10,8 @@ import pytest
 from bot.nlu.cli import main
 
 NOW = "2026-11-18T09:00:00+08:00"
-FIELDS = ["intent", "category", "urgent", "building", "unit", "room", "deadline", "topic", "keywords", "confidence"]
+FIELDS = ["intent", "category", "urgent", "building", "unit", "room", "deadline", "topic", "keywords", "confidence",
+          "unsure"]
 
 
 def run(argv: list[str], text: str) -> tuple[int, list[dict]]:

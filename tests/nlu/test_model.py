@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlu import Lexicon, parse
+from bot.nlu import CATEGORY_LABELS, Lexicon, parse
 from bot.nlu.examples import HELD_OUT_SETS, TRAIN_SETS, read_sets
 from bot.nlu.model import MODEL_FILE, TextModel
 
@@ -89,3 +89,34 @@ def test_the_held_out_set_is_read_at_least_as_well_as_when_this_model_was_shippe
     urgent = [parse(e.text, e.now, context=e.context).urgent for e in rows if e.urgent]
     false_urgent = sum(parse(e.text, e.now, context=e.context).urgent for e in rows if not e.urgent)
     assert sum(urgent) / len(urgent) >= 0.9 and false_urgent <= 2
+
+
+def test_a_guess_the_bot_would_act_on_says_it_is_unsure_so_the_chat_layer_asks() -> None:
+    from bot.nlu.decide import ACT_MIN, Blend, RuleFacts, decide
+    from bot.nlu.model import Scores
+
+    # The rules found nothing; the model leans to a report, but not surely: ask, in a group and in private.
+    facts = RuleFacts("chitchat", "nothing", None, 0.0, False, False, False, False)
+    leaning = Scores({"report": 1.0, "chitchat": 0.6, "completion": -3, "task": -3, "visit": -3, "ack": -3,
+                      "query": -3}, lambda: ({c: 0.0 for c in CATEGORY_LABELS}, -5.0))
+    guess = decide(facts, leaning, Blend(), context="group")
+    assert guess.intent == "report" and guess.confidence < ACT_MIN["group"] and guess.unsure
+    sure = Scores({**leaning.intent_logits, "report": 6.0}, leaning._report)
+    assert not decide(facts, sure, Blend(), context="group").unsure
+    # Through parse: the field follows the gate, on the CLI's JSON too.
+    for text in ("三楼那家又开始了", "门口那块怎么回事", "后面那个怎么弄", "5栋2单元302卫生间漏水了", "大家早上好"):
+        p = parse(text, NOW)
+        assert p.unsure == (p.intent != "chitchat" and not p.urgent and p.confidence < ACT_MIN["group"]), text
+        assert p.to_json()["unsure"] is p.unsure
+    assert not parse("5栋2单元302卫生间漏水了", NOW).unsure
+    # An emergency is acted on at once, never asked about.
+    assert all(not p.unsure for p in (parse("厨房煤气味好大 快来人", NOW), parse("3楼着火了 冒烟了", NOW)) if p.urgent)
+
+
+def test_the_gate_follows_the_calibrated_thresholds() -> None:
+    from bot.nlu.decide import ACT_MIN, is_unsure
+
+    assert is_unsure("report", ACT_MIN["group"] - 0.01, "group")
+    assert not is_unsure("report", ACT_MIN["group"], "group")
+    assert not is_unsure("chitchat", 0.1, "group")
+    assert ACT_MIN["private"] <= ACT_MIN["group"]  # a resident who writes to us is more likely to want something

@@ -205,7 +205,7 @@ def test_mentions_are_collected_and_not_read_as_places() -> None:
 def test_to_json_has_exactly_the_cli_fields() -> None:
     j = parse("请各单元长明天上午10点前把签名表交上来", WEDNESDAY).to_json()
     assert list(j) == ["intent", "category", "urgent", "building", "unit", "room", "deadline", "topic", "keywords",
-                       "confidence"]
+                       "confidence", "unsure"]
     assert j["deadline"] == "2026-11-19T10:00:00+08:00"
     assert isinstance(j["keywords"], list)
 
@@ -414,3 +414,24 @@ def test_sounds_done_is_not_fooled_by_not_yet() -> None:
                                   "快递柜坏了", "怎么还没人来修电梯"])
 def test_review_rules_leave_real_reports_alone(text: str) -> None:
     assert parse(text, WEDNESDAY).intent == "report"
+
+
+def test_a_danger_remembered_or_imagined_is_not_an_emergency_now() -> None:
+    from bot.nlu.categories import danger_words
+    from bot.nlu.signals import scan
+
+    lexicon = Lexicon.default()
+
+    def dangers(text: str) -> list[str]:
+        norm = lexicon.canonical(text)
+        return danger_words(scan(norm, lexicon), lexicon.urgent_patterns, lexicon.urgent_any)
+
+    # A memory frames the whole sentence, across its clauses; coming back to now ends it.
+    assert dangers("记得那年暖气管子爆了 水漫到楼道里") == []
+    assert dangers("我记得总阀在地下室 现在水管爆了 水漫到楼道里") != []
+    assert dangers("想起来了 刚才楼道里着火了") != []
+    # The hypothetical may sit inside a danger pattern's own match ("电线乱拉 一旦着火").
+    assert dangers("这电线乱拉 一旦着火了可咋整") == []
+    assert dangers("电线掉地上着火了") != []
+    for text in ("记得那年暖气管子爆了 水漫到楼道里", "这电线乱拉 一旦着火了可咋整"):
+        assert not parse(text, WEDNESDAY).urgent, text
