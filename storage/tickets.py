@@ -168,6 +168,9 @@ class Tickets:
     async def set_card(self, ticket_id: int, ref: str | None) -> None:
         await self._db.execute("UPDATE tickets SET card_ref = ? WHERE id = ?", (ref, ticket_id))
 
+    async def set_category(self, ticket_id: int, category: str) -> None:
+        await self._db.execute("UPDATE tickets SET category = ? WHERE id = ?", (category, ticket_id))
+
     async def rate(self, ticket_id: int, rating: str) -> None:
         await self._db.execute("UPDATE tickets SET rating = ? WHERE id = ?", (rating, ticket_id))
 
@@ -179,19 +182,19 @@ class Tickets:
     # -- history, media, watchers ------------------------------------------------------------
 
     async def log(self, ticket_id: int, kind: str, actor_tg: int | None = None,
-                  actor_name: str | None = None, detail: str | None = None) -> None:
+                  actor_name: str | None = None, detail: str | None = None, via: str | None = None) -> None:
         await self._db.execute(
-            "INSERT INTO ticket_events (ticket_id, at, actor_tg, actor_name, kind, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (ticket_id, to_db(self._now), actor_tg, actor_name, kind, detail),
+            "INSERT INTO ticket_events (ticket_id, at, actor_tg, actor_name, kind, detail, via)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (ticket_id, to_db(self._now), actor_tg, actor_name, kind, detail, via),
         )
 
     async def events(self, ticket_id: int) -> list[TicketEvent]:
         cur = await self._db.execute(
-            "SELECT at, actor_name, kind, detail FROM ticket_events WHERE ticket_id = ? ORDER BY id",
+            "SELECT at, actor_name, kind, detail, via FROM ticket_events WHERE ticket_id = ? ORDER BY id",
             (ticket_id,),
         )
-        return [TicketEvent(from_db(r["at"]), r["actor_name"], r["kind"], r["detail"])
+        return [TicketEvent(from_db(r["at"]), r["actor_name"], r["kind"], r["detail"], r["via"])
                 for r in await cur.fetchall()]
 
     async def add_media(self, ticket_id: int, chat_id: int, message_id: int, kind: str) -> bool:

@@ -65,3 +65,4 @@ class TicketEvent:
     actor_name: str | None
     kind: str
     detail: str | None
+    via: str | None = None  # "网页" for a change made on the web desk
