@@ -15,9 +15,9 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 async def login_link(pg: Playground, name: str) -> str:
     sent = await pg.say(name, "/desk")
-    found = LINK.search(sent[-1].text)
-    assert found, sent[-1].text
-    return found.group(1)
+    found = [m.group(1) for s in sent if s.chat_id == pg.private(name).id and (m := LINK.search(s.text))]
+    assert found, [s.text for s in sent]
+    return found[-1]
 
 
 @asynccontextmanager
