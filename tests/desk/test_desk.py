@@ -317,3 +317,12 @@ async def test_tasks_elders_and_stats_pages(pg):
         assert (await c.get("/desk/elders")).status_code == 200
     async with desk_client(pg, "孙立新") as other:
         assert (await other.get(f"/desk/tasks/{task_id}")).status_code == 404
+
+
+async def test_behind_https_the_cookie_is_secure(pg):
+    pg.services.desk.base_url = "https://desk.example.org"  # BOT_WEB_URL behind nginx
+    sent = await pg.say("赵淑芬", "/desk")
+    link = re.search(r"https://desk\.example\.org(/login/[A-Za-z0-9_-]+)", sent[-1].text).group(1)
+    async with httpx.AsyncClient(base_url=pg.web_url) as client:
+        answer = await client.post(link)
+    assert answer.status_code == 303 and "Secure" in answer.headers["set-cookie"]
