@@ -15,7 +15,7 @@ from storage import Store
 
 LINK_LIFETIME = timedelta(minutes=10)
 SESSION_LIFETIME = timedelta(hours=12)
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+LOGIN_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def token_hash(token: str) -> str:
@@ -56,7 +56,7 @@ class DeskLogin:
 
     async def log_in(self, token: str) -> Session | None:
         """Use up a login link: a new session for its person, or None (unknown, used, expired)."""
-        if not _TOKEN.match(token):
+        if not LOGIN_TOKEN.match(token):
             return None
         async with self._store.tx() as tx:
             person_id = await tx.desk.use_login(token_hash(token))
@@ -69,7 +69,7 @@ class DeskLogin:
 
     async def session(self, token: str | None) -> Session | None:
         """The live session a cookie names, with its person as they are now (roles may change)."""
-        if not token or not _TOKEN.match(token):
+        if not token or not LOGIN_TOKEN.match(token):
             return None
         async with self._store.read() as r:
             found = await r.desk.session(token_hash(token))

@@ -145,6 +145,13 @@ async def test_pages_are_not_cached_and_allow_no_scripts(pg):
             csp = answer.headers["Content-Security-Policy"]
             assert "default-src 'none'" in csp and "script-src" not in csp and "frame-ancestors 'none'" in csp
         assert "<script" not in (await c.get("/desk/tickets")).text
+        unknown = await c.get("/desk/nothing-here")
+        assert unknown.status_code == 404 and unknown.headers["Cache-Control"] == "no-store"
+    async with httpx.AsyncClient(base_url=pg.web_url) as stranger:
+        for path in ("/login/%22%3E%3Cb%3Ex", "/login/short"):
+            odd = await stranger.get(path)
+            assert odd.status_code == 403 and "<b>x" not in odd.text and "已失效" in odd.text
+        assert (await stranger.post("/desk/tickets/1", data={"action": "resolve"})).status_code == 401
 
 
 # -- filters ---------------------------------------------------------------------------------------

@@ -36,15 +36,24 @@ def templates() -> jinja2.Environment:
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Desk pages and login links: never cached (another person may use the office PC next), no
     framing, no scripts, and no address sent on to other sites."""
-    response = await handler(request)
-    path = request.path
-    if path.startswith("/desk") or path.startswith("/login/"):
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+    desk = request.path.startswith("/desk") or request.path.startswith("/login/")
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:  # a redirect, or aiohttp's own 404 for an unknown address
+        if desk:
+            _protect(exc.headers)
+        raise
+    if desk:
+        _protect(response.headers)
     return response
+
+
+def _protect(headers) -> None:
+    headers["Content-Security-Policy"] = CSP
+    headers["Cache-Control"] = "no-store"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "no-referrer"
 
 
 def services(request: web.Request) -> Services:

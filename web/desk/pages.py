@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from aiohttp import web
 
 from bot import policy
+from bot.desk.login import LOGIN_TOKEN
 from bot.ids import parse_id
 from bot.nlu import CATEGORY_LABELS
 from bot.tasks.model import AUDIENCE_LABELS, TASK_STATUS_LABELS
@@ -25,15 +26,22 @@ TASK_DAYS = 30
 async def login_page(request: web.Request) -> web.Response:
     """The link from /desk: one button that uses it up. A GET changes nothing, so a link preview
     or a virus scanner opening the link does not spend it."""
-    return render(request, "login.html", token=request.match_info["token"])
+    token = request.match_info["token"]
+    if not LOGIN_TOKEN.match(token):
+        return _expired(request)
+    return render(request, "login.html", token=token)
+
+
+def _expired(request: web.Request) -> web.Response:
+    return render(request, "message.html", code=403, title="链接已失效",
+                  message="这个登录链接已经用过、过期 (10 分钟) 或不完整。请在 Telegram 里私聊机器人, "
+                          "再发一次 /desk, 用新的链接登录。")
 
 
 async def log_in(request: web.Request) -> web.StreamResponse:
     s = await services(request).desk.log_in(request.match_info["token"])
     if s is None:
-        return render(request, "message.html", code=403, title="链接已失效",
-                      message="这个登录链接已经用过、过期 (10 分钟) 或不完整。请在 Telegram 里私聊机器人, "
-                              "再发一次 /desk, 用新的链接登录。")
+        return _expired(request)
     response = web.HTTPSeeOther("/desk/tickets")
     set_cookie(request, response, s.token)
     raise response

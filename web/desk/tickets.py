@@ -123,7 +123,7 @@ async def detail(request: web.Request) -> web.Response:
         category=CATEGORY_LABELS.get(ticket.category, "其他"), status=STATUS_CHOICES.get(ticket.status),
         created=ticket.created_at.astimezone(z).strftime("%Y-%m-%d %H:%M"), history=history,
         media=media_counts, may_act=may_act, choices=choices, categories=CATEGORY_LABELS,
-        reasons=ticket_render.RETURN_REASONS, note=note, back=request.headers.get("Referer", ""))
+        reasons=ticket_render.RETURN_REASONS, note=note)
 
 
 async def act(request: web.Request) -> web.StreamResponse:
@@ -139,7 +139,7 @@ async def act(request: web.Request) -> web.StreamResponse:
     if ticket is None:
         return not_found(request, s)
     action = form.get("action", "")
-    if action not in ACTION_ARGS:
+    if not isinstance(action, str) or action not in ACTION_ARGS:
         return not_found(request, s)
     field = ACTION_ARGS[action]
     arg = form.get(field) if field else None
