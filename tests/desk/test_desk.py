@@ -237,6 +237,9 @@ async def test_a_transfer_on_the_web_reaches_telegram_as_a_button_press_would(pg
     assert events[-1].kind == "transferred" and events[-1].via == "网页" and events[-1].actor_name == "赵淑芬"
     # The new owner's buttons work on the card the web sent.
     assert await pg.press("孙立新", card[0], "接单") == f"已接单 #{ticket}"
+    # And /ticket in Telegram tells the web's change from a button press.
+    shown = await pg.say("赵淑芬", f"/ticket {ticket}")
+    assert "赵淑芬 (网页) 转派给: 孙立新" in "".join(m.text for m in shown)
 
 
 async def test_resolve_with_a_result_recategorize_and_return_on_the_web(pg):
