@@ -122,7 +122,12 @@ async def _serve_web(app: Application, config: Config, store: Store, intake: Upd
         path = urlsplit(config.webhook_url).path or "/"
         web.add(webhook_routes.routes(path, config.webhook_secret, intake, dispatch))
     services: Services = app.bot_data["services"]
-    web.add(desk_routes.routes(services))
+    async def fetch_file(file_id: str) -> bytes:
+        """A file people sent (a report's photo), fetched from Telegram for the web desk."""
+        found = await app.bot.get_file(file_id)
+        return bytes(await found.download_as_bytearray())
+
+    web.add(desk_routes.routes(services, fetch_file))
     await web.start()
     # The address /desk links to: the public one behind a proxy, else where we listen.
     services.desk.base_url = config.web_url or web.local_url

@@ -141,7 +141,7 @@ class TicketDesk:
         ))
         await tx.tickets.log(ticket_id, "created", msg.user_id, reporter_name, msg.text)
         if msg.media and msg.message_id:
-            await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media)
+            await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media, msg.photo_file_id)
         ticket = await tx.tickets.get(ticket_id)
         assignee = await tx.people.get(decision.assignee) if decision.assignee else None
         label = _role_label(assignee, decision.reason, category)
@@ -199,7 +199,7 @@ class TicketDesk:
         await tx.tickets.log(ticket.id, "duplicate", msg.user_id,
                              msg.sender.display_name if msg.sender else None, msg.text)
         if msg.media and msg.message_id:
-            await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media)
+            await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media, msg.photo_file_id)
         await tx.outbox.enqueue(text_message(
             msg.chat_id, render.duplicate_notice(ticket), reply_to=msg.message_id))
 
@@ -208,7 +208,7 @@ class TicketDesk:
         who = msg.sender.display_name if msg.sender else None
         await tx.tickets.log(ticket.id, "comment", msg.user_id, who, msg.text or None)
         if msg.media and msg.message_id:
-            await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media)
+            await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media, msg.photo_file_id)
         owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
         told = []
         for person in [owner] + (await tx.people.holding(Role.ADMIN, ticket.community_id) if ticket.urgent else []):
@@ -318,7 +318,8 @@ class TicketDesk:
         if ticket_id is None:
             return None
         ticket = await tx.tickets.get(ticket_id)
-        if not await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media or "media"):
+        if not await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media or "media",
+                                             msg.photo_file_id):
             return ticket
         await tx.tickets.log(ticket_id, "media", msg.user_id,
                              msg.sender.display_name if msg.sender else None,

@@ -24,3 +24,6 @@ ALTER TABLE ticket_events ADD COLUMN via TEXT;
 
 -- The desk's filters by status and by category within a community's time order.
 CREATE INDEX tickets_community_status ON tickets (community_id, status, created_at);
+
+-- A photo's Telegram file id, so the desk can show it (older photos have none: only a count).
+ALTER TABLE ticket_media ADD COLUMN file_id TEXT;

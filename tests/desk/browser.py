@@ -38,5 +38,13 @@ def start(downloads: Path, width: int = 1366, height: int = 768):
         "download.default_directory": str(downloads), "download.prompt_for_download": False,
         "intl.accept_languages": "zh-CN"})
     driver = webdriver.Chrome(options=options, service=Service(find(DRIVER)))
+    driver.implicitly_wait(10)  # an element of the next page may take a moment to appear
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     return driver
+
+
+def wait_for_url(driver, part: str, patience: float = 10.0) -> None:
+    """A click that submits a form returns before the next page is there: wait for its address."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, patience).until(lambda d: part in d.current_url)

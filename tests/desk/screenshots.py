@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.elders.registry import apply_elders, resolve
 from bot.elders.sheet import read_elders
 from bot.playground import DEPLOY, Playground
+from bot.sandbox import tiny_png
 from tests.desk import browser
 from tests.desk.client import login_link
 
@@ -32,6 +33,9 @@ REPORTS = [
 async def populate(pg: Playground) -> None:
     for i, (name, grid, text) in enumerate(REPORTS):
         await pg.say(name, text, where=pg.group(grid))
+        if i == 0:  # the leak, with a photo just after it
+            pg.fake.send_photo(pg.user(name), pg.group(grid), data=tiny_png(320, 240, (70, 110, 160)))
+            await pg.settle()
         pg.clock.advance(hours=5 if i % 2 else 20)
     card = pg.inbox("祝兰红")[0]
     await pg.press("祝兰红", card, "接单")
@@ -66,6 +70,7 @@ async def main(out: Path) -> None:
 
                     driver.get(link)
                     driver.find_element(By.ID, "enter").click()
+                    browser.wait_for_url(driver, "/desk/tickets")
                     base = pg.web_url
                     for name, path in [("desk-tickets", "/desk/tickets"), ("desk-ticket", "/desk/tickets/1"),
                                        ("desk-tasks", "/desk/tasks"), ("desk-elders", "/desk/elders"),

@@ -336,3 +336,22 @@ async def test_behind_https_the_cookie_is_secure(pg):
     async with httpx.AsyncClient(base_url=pg.web_url) as client:
         answer = await client.post(link)
     assert answer.status_code == 303 and "Secure" in answer.headers["set-cookie"]
+
+
+async def test_a_reports_photo_is_shown_to_those_who_may_see_it(pg):
+    from bot.sandbox import tiny_png
+
+    ticket = await report(pg, "李红", LEAK)
+    picture = tiny_png(40, 30, (10, 120, 200))
+    pg.fake.send_photo(pg.user("李红"), pg.group(), data=picture)  # just after the report: it belongs to it
+    await pg.settle()
+    async with desk_client(pg, "祝兰红") as c:
+        page = await c.get(f"/desk/tickets/{ticket}")
+        found = re.search(rf'<img src="(/desk/tickets/{ticket}/photo/\d+)"', page.text)
+        assert found, page.text
+        shown = await c.get(found.group(1))
+        assert shown.status_code == 200 and shown.content == picture
+        assert shown.headers["Content-Type"] == "image/png" and shown.headers["Cache-Control"] == "no-store"
+        assert (await c.get(f"/desk/tickets/{ticket}/photo/999")).status_code == 404
+    async with desk_client(pg, "孙立新") as other_grid:
+        assert (await other_grid.get(found.group(1))).status_code == 404

@@ -5,12 +5,13 @@ from aiohttp import web
 
 from bot.services import Services
 from web.desk import pages, tickets
-from web.desk.base import SERVICES, TEMPLATES, security_headers, templates
+from web.desk.base import FETCH, SERVICES, TEMPLATES, FetchFile, security_headers, templates
 
 
-def routes(services: Services):
+def routes(services: Services, fetch_file: FetchFile):
     def add(app: web.Application) -> None:
         app[SERVICES] = services
+        app[FETCH] = fetch_file
         app[TEMPLATES] = templates()
         app.middlewares.append(security_headers)
         app.router.add_get("/login/{token}", pages.login_page)
@@ -22,6 +23,7 @@ def routes(services: Services):
         app.router.add_get("/desk/tickets.xlsx", tickets.download)
         app.router.add_get("/desk/tickets/{id}", tickets.detail)
         app.router.add_post("/desk/tickets/{id}", tickets.act)
+        app.router.add_get("/desk/tickets/{id}/photo/{photo}", tickets.photo)
         app.router.add_get("/desk/tasks", pages.tasks)
         app.router.add_get("/desk/tasks/{id}", pages.task_detail)
         app.router.add_get("/desk/elders", pages.elders)

@@ -24,6 +24,9 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 
        "frame-ancestors 'none'; base-uri 'none'")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Fetches a file people sent to Telegram by its file id (the composition root gives the bot's).
+FetchFile = Callable[[str], Awaitable[bytes]]
+FETCH = web.AppKey("desk_fetch_file", FetchFile)
 
 
 def templates() -> jinja2.Environment:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -16,8 +17,10 @@ from bot.places import address_label
 from bot.tasks.export import EVENT_HEADER, TICKET_HEADER, event_row, local_minutes, ticket_row
 from bot.tickets import render as ticket_render
 from bot.tickets.sla import SlaPolicy
-from web.desk.base import (form_ok, not_found, not_logged_in, note_signature, now, refused_csrf, render,
+from web.desk.base import (FETCH, form_ok, not_found, not_logged_in, note_signature, now, refused_csrf, render,
                            services, session, zone)
+
+log = logging.getLogger(__name__)
 
 # A download is what is on screen with every page: up to this many requests (a year of a big grid).
 MAX_DOWNLOAD = 100_000
@@ -98,6 +101,7 @@ async def detail(request: web.Request) -> web.Response:
     async with services(request).store.read() as r:
         events = await r.tickets.events(ticket.id)
         media = await r.tickets.media(ticket.id)
+        photos = await r.tickets.photos(ticket.id)
         owner = await r.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
         grid = next((g for g in await r.places.grids(ticket.community_id) if g.id == ticket.grid_id), None)
         phone = None
@@ -122,8 +126,31 @@ async def detail(request: web.Request) -> web.Response:
         request, "ticket.html", session=s, page="tickets", t=ticket, owner=owner, grid=grid, phone=phone,
         category=CATEGORY_LABELS.get(ticket.category, "其他"), status=STATUS_CHOICES.get(ticket.status),
         created=ticket.created_at.astimezone(z).strftime("%Y-%m-%d %H:%M"), history=history,
-        media=media_counts, may_act=may_act, choices=choices, categories=CATEGORY_LABELS,
+        media=media_counts, photos=photos, may_act=may_act, choices=choices, categories=CATEGORY_LABELS,
         reasons=ticket_render.RETURN_REASONS, note=note)
+
+
+async def photo(request: web.Request) -> web.StreamResponse:
+    """A photo of a ticket someone may see, fetched from Telegram (the bot keeps no copies)."""
+    s = await session(request)
+    if s is None:
+        return not_logged_in(request)
+    ticket = await _visible(request, s, parse_id(request.match_info["id"]))
+    media_id = parse_id(request.match_info["photo"])
+    if ticket is None or media_id is None:
+        return not_found(request, s)
+    async with services(request).store.read() as r:
+        file_id = await r.tickets.photo_file(ticket.id, media_id)
+    if file_id is None:
+        return not_found(request, s)
+    try:
+        data = await request.app[FETCH](file_id)
+    except Exception:  # Telegram unreachable or the file gone: the page says so, the desk goes on
+        log.warning("photo %s of #%s could not be fetched", media_id, ticket.id, exc_info=True)
+        return render(request, "message.html", code=502, session=s, title="照片暂时取不到",
+                      message="Telegram 暂时连不上, 或者这张照片已经取不到了。请稍后再试, 或在 Telegram 的诉求卡片里查看。")
+    kind = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+    return web.Response(body=data, content_type=kind)
 
 
 async def act(request: web.Request) -> web.StreamResponse:
