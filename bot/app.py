@@ -24,6 +24,7 @@ from bot.services import Services
 from handlers.delivery import TelegramDelivery
 from handlers.intake import DurableBot, replay
 from storage import Store
+from web import desk as desk_routes
 from web import health as health_routes
 from web import metrics as metrics_routes
 from web import webhook as webhook_routes
@@ -83,6 +84,7 @@ async def _open(app: Application, config: Config, clock: Clock | None, limits: R
     threading.Thread(target=services.chat.warm_up, name="warm-segmenter", daemon=True).start()
     app.bot_data["services"] = services
     metrics = Metrics(store)
+    services.chat.observe_parse = metrics.parse_seconds.observe
     intake = UpdateIntake(store, metrics)
     app.bot_data["intake"] = intake
     # Updates a previous run received but did not finish go first; from now on every fetched
@@ -130,7 +132,16 @@ async def _serve_web(app: Application, config: Config, store: Store, intake: Upd
 
         path = urlsplit(config.webhook_url).path or "/"
         web.add(webhook_routes.routes(path, config.webhook_secret, intake, dispatch))
+    services: Services = app.bot_data["services"]
+    async def fetch_file(file_id: str) -> bytes:
+        """A file people sent (a report's photo), fetched from Telegram for the web desk."""
+        found = await app.bot.get_file(file_id)
+        return bytes(await found.download_as_bytearray())
+
+    web.add(desk_routes.routes(services, fetch_file))
     await web.start()
+    # The address /desk links to: the public one behind a proxy, else where we listen.
+    services.desk.base_url = config.web_url or web.local_url
     return web
 
 

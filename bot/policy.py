@@ -7,7 +7,8 @@ from bot.model.domain import Assignment, Grid, Person
 from bot.model.elders import Elder, Responder
 from bot.model.roles import Role
 from bot.model.tasks import Notice, Task
-from bot.model.tickets import Ticket
+from bot.model.tickets import SPECIALIST_FOR, Ticket
+from bot.model.desk import TicketScope
 
 
 def is_admin_of(person: Person | None, community_id: int) -> bool:
@@ -274,3 +275,61 @@ def is_lost_responder(a: Assignment, elder: Elder) -> bool:
 def may_talk_to_finder(telegram_id: int | None, responders: list[Responder]) -> bool:
     """Only those who were alerted may write to the finder or say the elder is safe."""
     return telegram_id is not None and any(r.telegram_id == telegram_id for r in responders)
+
+
+# -- the web desk ------------------------------------------------------------------------------
+# The office's web page (web/desk) shows lists of requests with places, words and phones: it is for
+# the people who answer for them, never for residents. What each sees there is what the bot would
+# let them see in a private chat.
+
+DESK_ROLES = frozenset({Role.ADMIN, Role.GRID_WORKER, Role.HEALTH, Role.LEGAL, Role.POLICE, Role.PROPERTY})
+
+
+def may_use_desk(person: Person | None) -> bool:
+    """/desk gives a login link to the community's staff: admins, grid workers and specialists."""
+    return person is not None and person.active and any(
+        a.role in DESK_ROLES and a.community_id == person.community_id for a in person.roles)
+
+
+def desk_scope(person: Person | None) -> TicketScope | None:
+    """What the desk lists for someone; None for those who may not use it."""
+    if not may_use_desk(person):
+        return None
+    community = person.community_id
+    grids: set[int] = set()
+    fields: list[tuple[frozenset[str], int | None]] = []
+    for a in person.roles:
+        if a.community_id != community:
+            continue
+        if a.role is Role.ADMIN:
+            return TicketScope(community, person.id, everything=True)
+        if a.role is Role.GRID_WORKER and a.grid_id is not None:
+            grids.add(a.grid_id)
+        elif a.role in DESK_ROLES:
+            cats = frozenset(c for c, r in SPECIALIST_FOR.items() if r is a.role)
+            if cats:
+                fields.append((cats, a.grid_id))
+    return TicketScope(community, person.id, grid_ids=frozenset(grids), fields=tuple(fields))
+
+
+def may_see_ticket_on_desk(ticket: Ticket, person: Person | None) -> bool:
+    """A ticket's page on the desk: in their scope, or one the bot would show them anyway."""
+    scope = desk_scope(person)
+    if scope is None:
+        return False
+    return scope.covers(ticket) or may_see_ticket(ticket, person, person.telegram_id)
+
+
+def may_see_reporter_phone(ticket: Ticket, person: Person | None) -> bool:
+    """The reporter's phone: only on the owner's and the admins' screens, as on the card."""
+    return may_act_on_ticket(ticket, person)
+
+
+def desk_grids(person: Person | None) -> frozenset[int] | None:
+    """The grids whose tasks, notices and elders the desk shows someone: None for all (admins)."""
+    scope = desk_scope(person)
+    if scope is None:
+        return frozenset()
+    if scope.everything:
+        return None
+    return scope.grid_ids | frozenset(g for _, g in scope.fields if g is not None)

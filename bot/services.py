@@ -9,6 +9,7 @@ from bot.understanding.assist import Assistant, AssistSettings
 from bot.ops.admin import Admin
 from bot.conversation.chat import Chat
 from bot.config import Config
+from bot.desk.login import DeskLogin
 from bot.elders.rules import ElderRules
 from bot.elders.service import VISIT_JOB, ElderWing
 from bot.conversation.groups import Groups
@@ -52,6 +53,7 @@ class Services:
     pager: Pager | None = None
     learner: Learner | None = None
     elders: ElderWing | None = None
+    desk: DeskLogin | None = None
 
     @classmethod
     def build(cls, config: Config, store: Store) -> "Services":
@@ -95,4 +97,5 @@ class Services:
             pager=pager,
             learner=learner,
             elders=elders,
+            desk=DeskLogin(store),
         )

@@ -327,3 +327,19 @@ def failures(rows: list[dict], counts: dict[str, int], names: dict[int, str | No
         who = names.get(row["chat_id"]) or ("群" if row["chat_id"] < 0 else "某位用户")
         lines.append(f"• {e(who)}: {e(failure_reason(row['error']))}")
     return "\n".join(lines)
+
+
+# -- the web desk -------------------------------------------------------------------------------
+
+def desk_link(url: str, minutes: int) -> str:
+    return (f"网页工作台: {url}\n"
+            f"这个链接 {minutes} 分钟内有效, 只能用一次, 请不要转发给别人。"
+            "在电脑或手机的浏览器里打开; 登录后 12 小时内不用再登录。")
+
+
+def desk_refused() -> str:
+    return "抱歉, 网页工作台是给社区工作人员 (网格员、社区管理员、健康员、物业等) 用的。有什么事直接写给我就行, 我帮您登记。"
+
+
+def desk_unavailable() -> str:
+    return "网页工作台现在没有开启, 请联系系统管理员。"

@@ -34,6 +34,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("mine", commands.mine, filters=private))
     app.add_handler(CommandHandler("ticket", commands.ticket))
     app.add_handler(CommandHandler("failures", commands.failures, filters=private))
+    app.add_handler(CommandHandler("desk", commands.desk, filters=private))
 
     new_only = filters.UpdateType.MESSAGE  # an edited command must not post a second card
     app.add_handler(CommandHandler("task", tasks.task, filters=new_only))
@@ -61,7 +62,7 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(private & content, messages.private_message))
     app.add_handler(MessageHandler(groups & content, messages.group_message))
     # Commands that only work on the other side say so instead of staying mute.
-    app.add_handler(CommandHandler(["my", "mine", "failures", "start", "visit", "elders"], messages.wrong_place,
+    app.add_handler(CommandHandler(["my", "mine", "failures", "start", "visit", "elders", "desk"], messages.wrong_place,
                                    filters=groups & filters.UpdateType.MESSAGE))
     app.add_handler(CommandHandler("bind", messages.wrong_place, filters=private & filters.UpdateType.MESSAGE))
     # Registered last: only a command nothing above took gets this answer, and only in private.

@@ -59,3 +59,7 @@ async def group_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Gr
 async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     access = await group_access(update, context)
     await services(context).groups.bind(incoming(update), " ".join(context.args or []), access)
+
+
+async def desk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).desk.desk_command(incoming(update))

@@ -34,6 +34,7 @@ def incoming(update: Update, text: str | None = None) -> Incoming:
         contact_phone=contact.phone_number if contact else None,
         contact_user_id=contact.user_id if contact else None,
         media=_media_kind(message) if message else None,
+        photo_file_id=message.photo[-1].file_id if message and message.photo else None,
         location=(message.location.latitude, message.location.longitude) if message and message.location else None,
     )
 

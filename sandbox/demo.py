@@ -5,6 +5,7 @@ import asyncio
 import logging
 import os
 import re
+import socket
 import sys
 import tempfile
 import threading
@@ -111,7 +112,8 @@ class Demo:
         self.shown = len(pg.fake.calls())  # how many of the bot's calls have been printed
         self.heading: str | None = None  # printed before the next output (a moment while the clock moves)
         self.last_heading: str | None = None
-        self.paced = timedelta()  # how long the paced sender took beyond the moments things fell due
+        self.paced = timedelta()
+        self.desk_url: str | None = None  # the web desk's address, in an interactive demo  # how long the paced sender took beyond the moments things fell due
 
     def say(self, text: str = "") -> None:
         if self.at_prompt:
@@ -160,6 +162,9 @@ class Demo:
         self.say(f"演示时钟现在是 {self.moment()} (北京时间), 不是您电脑上的时间; 用 /clock +4h 让时间快进。")
         self.say(f"{self.quiet_note()}: 这段时间不紧急的提醒不发, 等到早上再发; 紧急情况照发。")
         self.say(f"机器人发来的文件 (台账、统计图) 存在 {self.files}")
+        if self.desk_url:
+            self.say(f"网页工作台: {self.desk_url}/desk —— 登录: /as 网格员 祝兰红, /in 私聊, 发 /desk, "
+                     "在浏览器里打开机器人给的链接。")
         self.say(HELP)
         self.say(f"现在您是 {self.who}, 在 {self.chat_name(self.chat().id)} 说话。")
 
@@ -412,9 +417,13 @@ async def run(script: Path | None, db: Path | None, out: TextIO, files: Path = F
         # A script's clock stands still between its lines, so its transcript is the same on any
         # machine; a person's clock runs like a watch. Both start on the same Wednesday morning.
         clock = MovableClock(START, ticks=lambda: 0.0) if script else MovableClock(START)
-        pg = Playground(db or Path(tmp) / "demo.sqlite3", clock=clock)
+        # A person gets the web desk on BOT_WEB_PORT (8080), or any free port if that one is taken.
+        port = 0 if script else _free_or_any(web_port())
+        pg = Playground(db or Path(tmp) / "demo.sqlite3", clock=clock, web_port=port)
         await pg.start()
         demo = Demo(pg, out, files, problems)
+        if script is None:
+            demo.desk_url = pg.web_url
         try:
             demo.banner()
             if script is not None:
@@ -426,6 +435,22 @@ async def run(script: Path | None, db: Path | None, out: TextIO, files: Path = F
         finally:
             await pg.stop()
     return 0
+
+
+def web_port() -> int:
+    try:
+        return int(os.environ.get("BOT_WEB_PORT") or 8080)
+    except ValueError:
+        return 8080
+
+
+def _free_or_any(port: int) -> int:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return 0
+    return port
 
 
 async def _interactive(demo: Demo) -> None:

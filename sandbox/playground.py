@@ -109,6 +109,8 @@ class Playground:
     config_extra: dict[str, Any] = field(default_factory=dict)
     # Receive updates by webhook (through the fake's stand-in for the TLS proxy) instead of polling.
     webhook: bool = False
+    # Where the bot's web server (health, metrics, the desk) listens: any free port unless given.
+    web_port: int = 0
     fake: FakeTelegram = field(init=False)
     app: Application | None = field(init=False, default=None)
     limits: RateLimits = field(init=False)
@@ -134,7 +136,7 @@ class Playground:
         hook = {"webhook_url": WEBHOOK_URL, "webhook_secret": WEBHOOK_SECRET} if self.webhook else {}
         config = Config(
             token=self.fake.token, api_url=self.fake.base_url, file_url=self.fake.file_base_url,
-            db=self.db, extra=self.config_extra, web_port=0, **hook,
+            db=self.db, extra=self.config_extra, web_port=self.web_port, **hook,
         )
         if self.webhook:
             self.fake.webhook.route = lambda: self.web_url

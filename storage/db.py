@@ -14,6 +14,7 @@ import aiosqlite
 
 from storage.bulk import Bulk
 from storage.chat_states import ChatStates
+from storage.desk import Desk
 from storage.elders import Elders
 from storage.groups import Groups
 from storage.inbox import Inbox
@@ -64,6 +65,7 @@ class Tx:
         self.pages = Pages(db, now)
         self.nlu = Nlu(db, now)
         self.elders = Elders(db, now)
+        self.desk = Desk(db, now)
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -181,6 +183,7 @@ class Store:
         async with self.tx() as tx:
             await tx.inbox.forget_before(tx.now - keep)
             await tx.pages.forget_before(tx.now - keep)  # a week-old list: its buttons say so
+            await tx.desk.forget_expired()
             return await tx.updates.forget_before(tx.now - keep)
 
     async def ping(self) -> None:

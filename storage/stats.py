@@ -242,7 +242,7 @@ class Stats:
                            end: datetime) -> tuple[str, tuple]:
         where, args = self._scope("t", community_id, grid_id, start, end)
         return (
-            "SELECT ev.ticket_id, ev.at, ev.actor_name, ev.kind, ev.detail FROM ticket_events ev"
+            "SELECT ev.ticket_id, ev.at, ev.actor_name, ev.kind, ev.detail, ev.via FROM ticket_events ev"
             f" JOIN tickets t ON t.id = ev.ticket_id WHERE {where} ORDER BY ev.ticket_id, ev.id", args)
 
     async def tasks(self, community_id: int | None, grid_id: int | None, start: datetime,

@@ -179,6 +179,9 @@ class Tickets:
     async def set_card(self, ticket_id: int, ref: str | None) -> None:
         await self._db.execute("UPDATE tickets SET card_ref = ? WHERE id = ?", (ref, ticket_id))
 
+    async def set_category(self, ticket_id: int, category: str) -> None:
+        await self._db.execute("UPDATE tickets SET category = ? WHERE id = ?", (category, ticket_id))
+
     async def rate(self, ticket_id: int, rating: str) -> None:
         await self._db.execute("UPDATE tickets SET rating = ? WHERE id = ?", (rating, ticket_id))
 
@@ -190,28 +193,41 @@ class Tickets:
     # -- history, media, watchers ------------------------------------------------------------
 
     async def log(self, ticket_id: int, kind: str, actor_tg: int | None = None,
-                  actor_name: str | None = None, detail: str | None = None) -> None:
+                  actor_name: str | None = None, detail: str | None = None, via: str | None = None) -> None:
         await self._db.execute(
-            "INSERT INTO ticket_events (ticket_id, at, actor_tg, actor_name, kind, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (ticket_id, to_db(self._now), actor_tg, actor_name, kind, detail),
+            "INSERT INTO ticket_events (ticket_id, at, actor_tg, actor_name, kind, detail, via)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (ticket_id, to_db(self._now), actor_tg, actor_name, kind, detail, via),
         )
 
     async def events(self, ticket_id: int) -> list[TicketEvent]:
         cur = await self._db.execute(
-            "SELECT at, actor_name, kind, detail FROM ticket_events WHERE ticket_id = ? ORDER BY id",
+            "SELECT at, actor_name, kind, detail, via FROM ticket_events WHERE ticket_id = ? ORDER BY id",
             (ticket_id,),
         )
-        return [TicketEvent(from_db(r["at"]), r["actor_name"], r["kind"], r["detail"])
+        return [TicketEvent(from_db(r["at"]), r["actor_name"], r["kind"], r["detail"], r["via"])
                 for r in await cur.fetchall()]
 
-    async def add_media(self, ticket_id: int, chat_id: int, message_id: int, kind: str) -> bool:
+    async def add_media(self, ticket_id: int, chat_id: int, message_id: int, kind: str,
+                        file_id: str | None = None) -> bool:
         cur = await self._db.execute(
-            "INSERT OR IGNORE INTO ticket_media (ticket_id, chat_id, message_id, kind, at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (ticket_id, chat_id, message_id, kind, to_db(self._now)),
+            "INSERT OR IGNORE INTO ticket_media (ticket_id, chat_id, message_id, kind, at, file_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (ticket_id, chat_id, message_id, kind, to_db(self._now), file_id),
         )
         return cur.rowcount == 1
+
+    async def photos(self, ticket_id: int) -> list[int]:
+        """The ids of a ticket's photos that can be fetched again (their file id is known)."""
+        cur = await self._db.execute(
+            "SELECT id FROM ticket_media WHERE ticket_id = ? AND file_id IS NOT NULL ORDER BY id", (ticket_id,))
+        return [r[0] for r in await cur.fetchall()]
+
+    async def photo_file(self, ticket_id: int, media_id: int) -> str | None:
+        cur = await self._db.execute(
+            "SELECT file_id FROM ticket_media WHERE id = ? AND ticket_id = ?", (media_id, ticket_id))
+        row = await cur.fetchone()
+        return row[0] if row else None
 
     async def media(self, ticket_id: int) -> list[tuple[int, int, str]]:
         cur = await self._db.execute(

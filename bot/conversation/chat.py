@@ -1,6 +1,8 @@
 """Ordinary messages: what the bot does with text and media in a grid group and in a private chat."""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
@@ -35,6 +37,8 @@ class Chat:
         self._board = board  # tasks, notices, 收到 and points said in the group
         self._assistant = assistant  # the optional large model, asked about unsure messages
         self._elders = elders  # visits to elders, and the 防走失 finder's conversation
+        # Told how long each parse took (the composition root points it at the metrics).
+        self.observe_parse: Callable[[float], None] | None = None
 
     @property
     def lexicon(self) -> Lexicon:
@@ -49,7 +53,10 @@ class Chat:
         parse("你好", datetime.now(timezone.utc), self._lexicon)
 
     def understand(self, text: str, tx: Tx, advice: Advice | None = None) -> Parsed:
+        started = time.perf_counter()
         parsed = parse(text, tx.now, self._lexicon)
+        if self.observe_parse is not None:
+            self.observe_parse(time.perf_counter() - started)
         return apply_advice(parsed, advice) if advice is not None else parsed
 
     async def _advice(self, msg: Incoming) -> Advice | None:

@@ -30,6 +30,7 @@ class Incoming:
     contact_phone: str | None = None
     contact_user_id: int | None = None
     media: str | None = None  # "photo", "voice", "location", "video" or "document"
+    photo_file_id: str | None = None  # a photo's largest size, for the web desk to show
     location: tuple[float, float] | None = None  # (latitude, longitude) of a shared location
 
     @property

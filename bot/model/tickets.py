@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.model.labels import address_label
+from bot.model.roles import Role
 
 STATUS_LABELS = {
     "open": "待接单",
@@ -65,3 +66,15 @@ class TicketEvent:
     actor_name: str | None
     kind: str
     detail: str | None
+    via: str | None = None  # "网页" for a change made on the web desk
+
+
+# A request in these fields goes to the field's specialist where the roster has one.
+SPECIALIST_FOR: dict[str, Role] = {
+    "health": Role.HEALTH,
+    "legal": Role.LEGAL,
+    "safety": Role.POLICE,
+    "property": Role.PROPERTY,
+    "facility": Role.PROPERTY,
+    "sanitation": Role.PROPERTY,
+}

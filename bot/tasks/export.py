@@ -61,6 +61,34 @@ NOTICE_HEADER = ("编号", "发布时间", "网格", "内容", "发布人", "应
 ACK_HEADER = ("通知编号", "时间", "姓名", "方式", "名单内")
 
 
+def ticket_row(t: dict[str, Any], when) -> list[Any]:
+    """One line of the 诉求 sheet (the /export 台账 and the web desk's download)."""
+    return [
+        t["id"], when(t["created_at"]), t["grid"] or "", address_label(t["building"], t["unit"], t["room"]),
+        CATEGORY_LABELS.get(t["category"], "其他"), "是" if t["urgent"] else "", t["text"], t["reporter_name"],
+        t["assignee"] or "", STATUS_LABELS.get(t["status"], t["status"]),
+        when(t.get("first_accepted_at") or t["accepted_at"]), when(t["resolved_at"]),
+        RATING_LABELS.get(rating_code(t["rating"]) or "", t["rating"] or ""), t["rating_comment"] or ""]
+
+
+def event_row(ev: dict[str, Any], when) -> list[Any]:
+    """One line of the 诉求记录 sheet; a change made on the web desk says so after the name."""
+    who = ev["actor_name"] or ""
+    if ev.get("via"):
+        who += f" ({ev['via']})"
+    return [ev["ticket_id"], when(ev["at"]), who, EVENT_LABELS.get(ev["kind"], ev["kind"]), ev["detail"] or ""]
+
+
+def local_minutes(zone: ZoneInfo):
+    """Moments as naive local datetimes to the minute, as the 台账 shows them."""
+    def when(moment: datetime | None):
+        if moment is None:
+            return None
+        local = moment.astimezone(zone)
+        return datetime(local.year, local.month, local.day, local.hour, local.minute)
+    return when
+
+
 async def write_export(r, request: ExportRequest, zone: ZoneInfo, path: Path) -> dict[str, int]:
     """Stream the 台账 from a read (best a snapshot) into an XLSX file; the counts for the caption."""
     from bot.tasks.xlsx import Workbook
@@ -93,18 +121,12 @@ async def write_export(r, request: ExportRequest, zone: ZoneInfo, path: Path) ->
     try:
         sheet = book.sheet("诉求", TICKET_HEADER)
         async for t in r.stats.stream("tickets", *scope, raw_times=True):
-            sheet.append([
-                t["id"], when(t["created_at"]), t["grid"] or "", address_label(t["building"], t["unit"], t["room"]),
-                CATEGORY_LABELS.get(t["category"], "其他"), "是" if t["urgent"] else "", t["text"], t["reporter_name"],
-                t["assignee"] or "", STATUS_LABELS.get(t["status"], t["status"]),
-                when(t.get("first_accepted_at") or t["accepted_at"]), when(t["resolved_at"]),
-                RATING_LABELS.get(rating_code(t["rating"]) or "", t["rating"] or ""), t["rating_comment"] or ""])
+            sheet.append(ticket_row(t, when))
         sheet.close()
         counts["诉求"] = sheet.rows
         sheet = book.sheet("诉求记录", EVENT_HEADER)
         async for ev in r.stats.stream("ticket_events", *scope, raw_times=True):
-            sheet.append([ev["ticket_id"], when(ev["at"]), ev["actor_name"] or "", EVENT_LABELS.get(ev["kind"], ev["kind"]),
-                          ev["detail"] or ""])
+            sheet.append(event_row(ev, when))
         sheet.close()
         sheet = book.sheet("任务", TASK_HEADER)
         async for k in r.stats.stream("tasks", *scope, raw_times=True):

@@ -164,9 +164,15 @@ def news_transferred(t: Ticket, who: Person | None) -> str:
     return f"{e(summary(t))} 已转给{e(who.name) if who else '社区'}处理。"
 
 
-def news_resolved(t: Ticket, who: Person, ask_rating: bool = True) -> str:
+def news_resolved(t: Ticket, who: Person, ask_rating: bool = True, result: str | None = None) -> str:
     done = f"{e(summary(t))} 已由{e(who.name)}办结。"
+    if result:
+        done += f"\n处理结果: {quote(result)}\n"
     return done + "请您评价一下这次的处理:" if ask_rating else done
+
+
+def recategorized(t: Ticket, who: Person, before: str) -> str:
+    return f"{e(summary(t))}: {e(who.name)}把类别从{e(before)}改为{e(category(t.category))}。"
 
 
 def rating_comment(t: Ticket, text: str) -> str:
@@ -202,6 +208,8 @@ def history(events: list[TicketEvent], zone: ZoneInfo) -> str:
     lines = ["<b>处理记录</b>"]
     for ev in events:
         who = f"{e(ev.actor_name)} " if ev.actor_name else ""
+        if ev.via:
+            who += f"({e(ev.via)}) "
         # The report itself is the card above the history: not a second time.
         detail = f": {e(ev.detail)}" if ev.detail and ev.kind != "created" else ""
         lines.append(f"{local(ev.at, zone)} {who}{EVENT_LABELS.get(ev.kind, ev.kind)}{detail}")
@@ -224,6 +232,7 @@ EVENT_LABELS = {
     "media": "补充材料",
     "unreachable": "通知不到",
     "place": "补充地址",
+    "category": "改类别",
 }
 
 

@@ -5,16 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.model.roles import Role
-
-# A request in these fields goes to the field's specialist where the roster has one.
-SPECIALIST_FOR: dict[str, Role] = {
-    "health": Role.HEALTH,
-    "legal": Role.LEGAL,
-    "safety": Role.POLICE,
-    "property": Role.PROPERTY,
-    "facility": Role.PROPERTY,
-    "sanitation": Role.PROPERTY,
-}
+from bot.model.tickets import SPECIALIST_FOR
 
 # Who can act at once on danger besides the grid worker: the police for a fight, the property
 # company for a trapped lift or a burst pipe, the health worker for a fall.

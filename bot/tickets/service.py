@@ -12,8 +12,9 @@ from bot.model.domain import GroupBinding, Person
 from bot.model.ids import parse_callback, parse_id
 from bot.model.incoming import Incoming
 from bot.delivery.jobs import after_quiet_hours
+from bot.understanding.learning import record_example
 from bot.model.messages import Answer, clear_buttons, copy_message, delete_message, edit_text, text_message, text_pages
-from bot.nlu import Parsed
+from bot.nlu import CATEGORY_LABELS, Parsed
 from bot.paging import MAX_ITEMS, Pager
 from bot.model.roles import Role
 from bot.texts import follow_refused, ticket_in_private, ticket_usage
@@ -35,6 +36,8 @@ COMMENT_WINDOW = timedelta(minutes=30)
 # A photo sent this soon after a report, by the same person in the same chat, belongs to it.
 MEDIA_WINDOW = timedelta(minutes=10)
 SLA_JOB = "ticket_sla"
+# How the history names a change made on the web desk rather than with a button.
+WEB = "网页"
 # Paged lists (bot/paging.py): what /mine and /my show.
 MINE_LIST = "mine"
 MY_LIST = "my"
@@ -132,7 +135,7 @@ class TicketDesk:
         ))
         await tx.tickets.log(ticket_id, "created", msg.user_id, reporter_name, msg.text)
         if msg.media and msg.message_id:
-            await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media)
+            await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media, msg.photo_file_id)
         ticket = await tx.tickets.get(ticket_id)
         assignee = await tx.people.get(decision.assignee) if decision.assignee else None
         label = _role_label(assignee, decision.reason, category)
@@ -190,7 +193,7 @@ class TicketDesk:
         await tx.tickets.log(ticket.id, "duplicate", msg.user_id,
                              msg.sender.display_name if msg.sender else None, msg.text)
         if msg.media and msg.message_id:
-            await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media)
+            await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media, msg.photo_file_id)
         await tx.outbox.enqueue(text_message(
             msg.chat_id, render.duplicate_notice(ticket), reply_to=msg.message_id))
 
@@ -199,7 +202,7 @@ class TicketDesk:
         who = msg.sender.display_name if msg.sender else None
         await tx.tickets.log(ticket.id, "comment", msg.user_id, who, msg.text or None)
         if msg.media and msg.message_id:
-            await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media)
+            await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media, msg.photo_file_id)
         owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
         told = []
         for person in [owner] + (await tx.people.holding(Role.ADMIN, ticket.community_id) if ticket.urgent else []):
@@ -309,7 +312,8 @@ class TicketDesk:
         if ticket_id is None:
             return None
         ticket = await tx.tickets.get(ticket_id)
-        if not await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media or "media"):
+        if not await tx.tickets.add_media(ticket_id, msg.chat_id, msg.message_id, msg.media or "media",
+                                             msg.photo_file_id):
             return ticket
         await tx.tickets.log(ticket_id, "media", msg.user_id,
                              msg.sender.display_name if msg.sender else None,
@@ -357,17 +361,22 @@ class TicketDesk:
                     await self._offer_transfer(tx, ticket, person, message_chat)
                     return Answer()
                 case "to" if (to_id := parse_id(arg)) is not None:
-                    return await self._transfer(tx, ticket, person, to_id, message_chat, message_id)
+                    answer, moved = await self.transfer(tx, ticket, person, to_id)
+                    if moved:
+                        await tx.outbox.enqueue(delete_message(message_chat, message_id))
+                    return answer
                 case "ret":
                     text, keyboard = render.return_choices(ticket)
                     await tx.outbox.enqueue(text_message(message_chat, text, keyboard=keyboard))
                     return Answer()
                 case "rr" if arg in render.RETURN_REASONS:
-                    return await self._return(tx, ticket, person, render.RETURN_REASONS[arg],
-                                              message_chat, message_id)
+                    answer, moved = await self.give_back(tx, ticket, person, render.RETURN_REASONS[arg])
+                    if moved:
+                        await tx.outbox.enqueue(delete_message(message_chat, message_id))
+                    return answer
             return EXPIRED
 
-    async def _accept(self, tx: Tx, ticket: Ticket, person: Person) -> Answer:
+    async def _accept(self, tx: Tx, ticket: Ticket, person: Person, via: str | None = None) -> Answer:
         if ticket.status == "accepted":
             return Answer(f"#{ticket.id} 已经接单了。")
         if person.id != ticket.assignee_person_id:
@@ -376,7 +385,7 @@ class TicketDesk:
             await tx.tickets.assign(ticket.id, person.id)
             await tx.tickets.set_card(ticket.id, None)
         await tx.tickets.set_status(ticket.id, "accepted")
-        await tx.tickets.log(ticket.id, "accepted", person.telegram_id, person.name)
+        await tx.tickets.log(ticket.id, "accepted", person.telegram_id, person.name, via=via)
         ticket = await tx.tickets.get(ticket.id)
         await self._refresh_card(tx, ticket, person)
         await self._tell_reporter(tx, ticket, render.news_accepted(ticket, person))
@@ -384,19 +393,26 @@ class TicketDesk:
         await self._schedule(tx, ticket)
         return Answer(f"已接单 #{ticket.id}")
 
-    async def _resolve(self, tx: Tx, ticket: Ticket, person: Person) -> Answer:
+    async def _resolve(self, tx: Tx, ticket: Ticket, person: Person, result: str | None = None,
+                       via: str | None = None) -> Answer:
         await tx.tickets.set_status(ticket.id, "resolved")
-        await tx.tickets.log(ticket.id, "resolved", person.telegram_id, person.name)
+        await tx.tickets.log(ticket.id, "resolved", person.telegram_id, person.name, result, via=via)
         ticket = await tx.tickets.get(ticket.id)
         await tx.jobs.cancel(f"t{ticket.id}:")
         await self._refresh_card(tx, ticket, person)
         # A request reopened after a rating is not rated a second time.
         ask = ticket.rating is None
-        await self._tell_reporter(tx, ticket, render.news_resolved(ticket, person, ask_rating=ask),
+        await self._tell_reporter(tx, ticket, render.news_resolved(ticket, person, ask_rating=ask, result=result),
                                   keyboard=render.rating_buttons(ticket) if ask else None)
         return Answer(f"#{ticket.id} 已办结, 谢谢!")
 
     async def _offer_transfer(self, tx: Tx, ticket: Ticket, person: Person, chat_id: int) -> None:
+        choices = await self.transfer_choices(tx, ticket)
+        text, keyboard = render.transfer_choices(ticket, choices[:12])
+        await tx.outbox.enqueue(text_message(chat_id, text, keyboard=keyboard))
+
+    async def transfer_choices(self, tx: Tx, ticket: Ticket) -> list[tuple[Person, str]]:
+        """Whom a ticket may be handed to: its grid's and the community's people who take requests."""
         choices: list[tuple[Person, str]] = []
         seen = {ticket.assignee_person_id}
         groups = [(Role.GRID_WORKER, ticket.grid_id), (Role.GRID_WORKER, None)]
@@ -406,37 +422,80 @@ class TicketDesk:
                 if p.id not in seen:
                     seen.add(p.id)
                     choices.append((p, role.label))
-        text, keyboard = render.transfer_choices(ticket, choices[:12])
-        await tx.outbox.enqueue(text_message(chat_id, text, keyboard=keyboard))
+        return choices
 
-    async def _transfer(self, tx: Tx, ticket: Ticket, person: Person, to_id: int,
-                        chat_id: int, message_id: int) -> Answer:
+    async def transfer(self, tx: Tx, ticket: Ticket, person: Person, to_id: int,
+                       via: str | None = None) -> tuple[Answer, bool]:
+        """转派 (the button and the web desk alike); True when the ticket moved."""
         target = await tx.people.get(to_id)
         if target is None or not target.active or target.community_id != ticket.community_id:
-            return Answer("找不到这个人。", alert=True)
+            return Answer("找不到这个人。", alert=True), False
         if target.id == ticket.assignee_person_id:
-            return Answer(f"#{ticket.id} 已经在{target.name}那里了。")
-        await self._reassign(tx, ticket, person, target, "transferred", target.name)
-        await tx.outbox.enqueue(delete_message(chat_id, message_id))
-        return Answer(f"#{ticket.id} 已转给{target.name}")
+            return Answer(f"#{ticket.id} 已经在{target.name}那里了。"), False
+        await self._reassign(tx, ticket, person, target, "transferred", target.name, via)
+        return Answer(f"#{ticket.id} 已转给{target.name}"), True
 
-    async def _return(self, tx: Tx, ticket: Ticket, person: Person, reason: str,
-                      chat_id: int, message_id: int) -> Answer:
+    async def give_back(self, tx: Tx, ticket: Ticket, person: Person, reason: str,
+                        via: str | None = None) -> tuple[Answer, bool]:
+        """退回 to the community (the button and the web desk alike); True when it went back."""
         directory = await self.directory(tx, ticket.community_id)
         admin = next((a for a in directory.admins if a != person.id), None)
         if admin is None:
             # The community is the last stop: nobody above to hand it back to.
-            return Answer("社区没有其他管理员可以接手。请点「转派」交给具体的人。", alert=True)
+            return Answer("社区没有其他管理员可以接手。请点「转派」交给具体的人。", alert=True), False
         target = await tx.people.get(admin)
-        await self._reassign(tx, ticket, person, target, "returned", reason)
-        await tx.outbox.enqueue(delete_message(chat_id, message_id))
-        return Answer(f"#{ticket.id} 已退回社区")
+        await self._reassign(tx, ticket, person, target, "returned", reason, via)
+        return Answer(f"#{ticket.id} 已退回社区"), True
+
+    async def recategorize(self, tx: Tx, ticket: Ticket, person: Person, category: str,
+                           via: str | None = None) -> Answer:
+        """改类别: the record, the owner's card and the model's lessons follow the corrected field."""
+        if category not in CATEGORY_LABELS:
+            return EXPIRED
+        if category == ticket.category:
+            return Answer(f"#{ticket.id} 已经是{render.category(category)}了。")
+        before = render.category(ticket.category)
+        await tx.tickets.set_category(ticket.id, category)
+        await tx.tickets.log(ticket.id, "category", person.telegram_id, person.name,
+                             f"{before} → {render.category(category)}", via=via)
+        await record_example(tx, ticket.text, intent="report", category=category, urgent=ticket.urgent,
+                             source="category", ticket_id=ticket.id, person_id=person.id)
+        ticket = await tx.tickets.get(ticket.id)
+        await self._refresh_card(tx, ticket, person)
+        owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
+        if owner and owner.id != person.id and owner.telegram_id:
+            await tx.outbox.enqueue(text_message(owner.telegram_id, render.recategorized(ticket, person, before)))
+        return Answer(f"#{ticket.id} 已改为{render.category(category)}")
+
+    async def act_on_web(self, tx: Tx, ticket_id: int, person: Person | None, action: str,
+                         arg: str | None = None) -> Answer:
+        """A button's action taken on the web desk: the same checks and steps as the press, in the
+        caller's transaction, recorded as done "网页"."""
+        ticket = await tx.tickets.get(ticket_id)
+        if ticket is None:
+            return Answer("没有这个诉求。", alert=True)
+        if not policy.may_act_on_ticket(ticket, person):
+            return Answer("只有负责人或社区管理员可以操作这个诉求。", alert=True)
+        if not ticket.is_open:
+            return Answer(f"#{ticket.id} 已经{render.STATUS_LABELS[ticket.status]}了。", alert=True)
+        match action:
+            case "accept":
+                return await self._accept(tx, ticket, person, via=WEB)
+            case "resolve":
+                return await self._resolve(tx, ticket, person, (arg or "").strip()[:1000] or None, via=WEB)
+            case "transfer" if (to_id := parse_id(arg or "")) is not None:
+                return (await self.transfer(tx, ticket, person, to_id, via=WEB))[0]
+            case "return" if arg in render.RETURN_REASONS:
+                return (await self.give_back(tx, ticket, person, render.RETURN_REASONS[arg], via=WEB))[0]
+            case "category":
+                return await self.recategorize(tx, ticket, person, arg or "", via=WEB)
+        return EXPIRED
 
     async def _reassign(self, tx: Tx, ticket: Ticket, actor: Person, target: Person | None,
-                        kind: str, detail: str) -> None:
+                        kind: str, detail: str, via: str | None = None) -> None:
         previous = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
         await tx.tickets.assign(ticket.id, target.id if target else None)
-        await tx.tickets.log(ticket.id, kind, actor.telegram_id, actor.name, detail)
+        await tx.tickets.log(ticket.id, kind, actor.telegram_id, actor.name, detail, via=via)
         await tx.jobs.cancel(f"t{ticket.id}:")
         note = (f"已转给{render.e(target.name) if target else '社区'}" if kind == "transferred"
                 else f"已退回: {render.e(detail)}")

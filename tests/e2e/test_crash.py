@@ -23,7 +23,8 @@ class BotProcess:
 
     def __init__(self, fake: FakeTelegram, db: Path, log: Path) -> None:
         self.env = dict(os.environ, BOT_TOKEN=fake.token, BOT_API_URL=fake.base_url, BOT_DB=str(db),
-                        BOT_LOG_LEVEL="WARNING")
+                        BOT_LOG_LEVEL="WARNING",
+                        BOT_WEB_PORT="0")  # any free port: other runs on this machine may hold 8080
         self.log = log
         self.proc: subprocess.Popen | None = None
 

@@ -81,6 +81,7 @@ async def test_metrics_count_updates_tickets_and_sends(pg):
     assert lines['sanzhang_sends_total{result="sent"}'] >= 3  # receipt, card, whoami answer
     assert lines["sanzhang_send_seconds_count"] >= 3
     assert lines['sanzhang_outbox_messages{status="pending"}'] == 0
+    assert lines["sanzhang_parse_seconds_count"] >= 1  # the report was read
     assert "sanzhang_flood_waits_total" in lines
 
 
