@@ -27,6 +27,8 @@ from storage import Store, Tx
 REFERENCE_WINDOW = timedelta(days=7)
 # How long after an emergency the reporter's other words are about it.
 EMERGENCY_TALK = timedelta(hours=2)
+# How long after closing a request "根本没修好" still reopens it.
+REOPEN_WINDOW = timedelta(days=7)
 
 if TYPE_CHECKING:
     from bot.elders.service import ElderWing
@@ -195,6 +197,11 @@ class Chat:
         found = by_subject(candidates, msg.text, parsed)
         if found is not None and (not report or subject_score(found, msg.text, parsed) >= 4):
             return found, "subject"
+        if (says_not_fixed(msg.text) or says_fixed(msg.text, self._lexicon)) and not (report and parsed.building):
+            # "已经修好了👍", "根本没修好😤" from someone with one request open or just closed: that one.
+            recent = [t for t in mine if t.is_open or (t.resolved_at and tx.now - t.resolved_at < REOPEN_WINDOW)]
+            if len(recent) == 1:
+                return recent[0], "only"
         if not report:
             # "我已经开窗了" a minute after "煤气味": it belongs to the emergency.
             danger = [t for t in mine if t.urgent and t.is_open and tx.now - t.created_at < EMERGENCY_TALK]

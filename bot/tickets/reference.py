@@ -16,7 +16,9 @@ _BARE = re.compile(r"(?<![\d月])(\d{1,9})\s*号(?![\d楼门院线床机口地�
 # Words every message shares; two messages sharing only these are not about the same thing.
 _COMMON = set("""那个 这个 那事 这事 什么 时候 怎么 有人 有没 没有 一下 我们 你们 他们 我家 家里 已经 还是
 还没 现在 今天 明天 昨天 前天 上午 下午 晚上 刚才 说的 报的 了吗 管没 人管 来修 修啊 问题 情况 麻烦 谢谢 一直
-还在 处理 看看 过去 单元 楼道 里面 那家 好了 多了 好多 不了 可以 可能 是不 不是 时间 这里 那里""".split())
+还在 处理 看看 过去 单元 楼道 里面 那家 好了 多了 好多 不了 可以 可能 是不 不是 时间 这里 那里
+门口 楼下 楼上 小区 院里 外面 旁边 附近 对面 一股 好几 几天 天了 厉害 特别 非常""".split())
+_COMMON_LONGEST_FIRST = sorted(_COMMON | {"单元", "号楼", "栋"}, key=len, reverse=True)
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -31,7 +33,10 @@ def named_number(text: str) -> int | None:
 def content_pairs(text: str) -> set[str]:
     """The two-character words of a text, without the ones every message has: what it is about."""
     pairs: set[str] = set()
-    for run in _CJK.findall(text or ""):
+    text = text or ""
+    for word in _COMMON_LONGEST_FIRST:  # "1单元门口垃圾桶" must not share "元门" with "1单元门口化粪池"
+        text = text.replace(word, " ")
+    for run in _CJK.findall(text):
         pairs.update(run[i:i + 2] for i in range(len(run) - 1))
     return pairs - _COMMON
 

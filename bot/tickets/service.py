@@ -308,12 +308,13 @@ class TicketDesk:
             return False
         ticket = danger[0]
         if address is not None and ticket.building is None:
+            alerted = await self.responders(tx, ticket)  # all grid workers heard of it while placeless
             building, unit, room = address
             known = await tx.places.building(ticket.community_id, building)
             await tx.tickets.set_place(ticket.id, known.grid_id if known else None, building, unit, room)
             ticket = await tx.tickets.get(ticket.id)
             await tx.tickets.log(ticket.id, "place", msg.user_id, ticket.reporter_name, ticket.place)
-            await self.tell_place(tx, ticket)
+            await self.tell_place(tx, ticket, alerted)
         if phone is not None or address is None:
             await self._follow_up(tx, msg, ticket, reply=False)
         await tx.outbox.enqueue(text_message(msg.chat_id, render.details_passed(ticket), reply_to=msg.message_id))
@@ -326,14 +327,16 @@ class TicketDesk:
             return
         known = await tx.places.building(reporter.community_id, home[0])
         for ticket in await tx.tickets.placeless_by_reporter(reporter.telegram_id):
+            alerted = await self.responders(tx, ticket)
             await tx.tickets.set_place(ticket.id, known.grid_id if known else None, *home)
             ticket = await tx.tickets.get(ticket.id)
             await tx.tickets.log(ticket.id, "place", reporter.telegram_id, reporter.name, ticket.place)
-            await self.tell_place(tx, ticket)
+            await self.tell_place(tx, ticket, alerted)
 
-    async def tell_place(self, tx: Tx, ticket: Ticket) -> None:
-        """The address arrived: everyone responding hears it, the grid's workers too."""
-        people = await self.responders(tx, ticket)
+    async def tell_place(self, tx: Tx, ticket: Ticket, alerted: list[Person] = ()) -> None:
+        """The address arrived: everyone responding hears it, the grid's workers too, and whoever
+        was alerted while the place was unknown."""
+        people = [*alerted, *await self.responders(tx, ticket)]
         if ticket.grid_id:
             people += await tx.people.holding(Role.GRID_WORKER, ticket.community_id, ticket.grid_id)
         told = set()
