@@ -162,7 +162,7 @@ class Chat:
             # Nothing it names matched one of theirs: a question naming a subject gets the list.
             await self._desk.chase(tx, msg, listed=names_a_subject(text, parsed))
             return
-        if says_fixed(text, self._lexicon) and await self._desk.chase(tx, msg, quiet_if_none=True,
+        if says_fixed(text, self._lexicon) and not says_not_fixed(text) and await self._desk.chase(tx, msg, quiet_if_none=True,
                                                           within=timedelta(days=3)):
             return  # "好了, 已经通了": the owner should know before going out for nothing
         if is_thanks(text, self._lexicon):
@@ -197,6 +197,11 @@ class Chat:
         found = by_subject(candidates, msg.text, parsed)
         if found is not None and (not report or subject_score(found, msg.text, parsed) >= 4):
             return found, "subject"
+        if says_not_fixed(msg.text) and not (report and parsed.building):
+            # "根本没修好😤": the one request just closed, when there is exactly one.
+            closed = [t for t in mine if t.resolved_at and not t.is_open and tx.now - t.resolved_at < REOPEN_WINDOW]
+            if len(closed) == 1:
+                return closed[0], "only"
         if (says_not_fixed(msg.text) or says_fixed(msg.text, self._lexicon)) and not (report and parsed.building):
             # "已经修好了👍", "根本没修好😤" from someone with one request open or just closed: that one.
             recent = [t for t in mine if t.is_open or (t.resolved_at and tx.now - t.resolved_at < REOPEN_WINDOW)]
@@ -214,6 +219,11 @@ class Chat:
         ticket, kind = await self._find_ticket(tx, msg, person, parsed)
         if ticket is None:
             return False
+        if (kind in ("fwd", "ask") and person is not None and msg.user_id != ticket.reporter_tg
+                and person.id in {p.id for p in await self._desk.responders(tx, ticket)}):
+            # Everyone responding to an emergency may answer the reporter, not only its owner.
+            await self._desk.relay_to_reporter(tx, msg, ticket, person)
+            return True
         if msg.user_id != ticket.reporter_tg and policy.may_act_on_ticket(ticket, person):
             if kind in ("fwd", "ask", "relay"):
                 await self._desk.relay_to_reporter(tx, msg, ticket, person)

@@ -121,10 +121,11 @@ def also_reported(t: Ticket, who: str, text: str) -> str:
     return f"{e(summary(t))} {e(who)}也报告了: {quote(text)}"
 
 
-def emergency_receipt(t: Ticket, assignee: Person | None, role_label: str | None, private: bool) -> str:
+def emergency_receipt(t: Ticket, assignee: Person | None, role_label: str | None, private: bool,
+                      others: bool = False) -> str:
     """Danger: in private the safety steps come first; no promise of minutes, only who knows."""
     steps = safety_steps(t.category, t.text)
-    who = f"{role_label or ''}{e(assignee.name)}和社区" if assignee else "社区"
+    who = (f"{role_label or ''}{e(assignee.name)}" + ("等工作人员" if others else "")) if assignee else "社区"
     if private:
         return f"{steps}\n🚨 已登记 #{t.id}" + (f" · {e(t.place)}" if t.place else "") + f", 已通知{who}。"
     return f"🚨紧急 已记录 {e(summary(t))}, 已通知{who}\n{steps}"
@@ -172,8 +173,9 @@ def relay_prompt(t: Ticket) -> str:
             "对方看不到您的账号, 只看到您的名字。")
 
 
-def relayed_to_reporter(t: Ticket, who: Person, text: str) -> str:
-    return f"关于您报的 {e(summary(t))}, 负责人{e(who.name)}说: {quote(text)}\n直接回复这条消息就能回答TA。"
+def relayed_to_reporter(t: Ticket, who: Person, text: str, owner: bool = True) -> str:
+    role = "负责人" if owner else "工作人员"
+    return f"关于您报的 {e(summary(t))}, {role}{e(who.name)}说: {quote(text)}\n直接回复这条消息就能回答TA。"
 
 
 def relayed_done(t: Ticket) -> str:

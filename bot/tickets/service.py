@@ -19,11 +19,11 @@ from bot.roles import Role
 from bot.texts import BUTTON_EXPIRED, follow_refused, ticket_in_private, ticket_usage
 from bot.tickets import render
 from bot.tickets.model import NewTicket, Ticket
-from bot.tickets.emergency import ASK_ADDRESS_NOW, safety_steps
+from bot.tickets.emergency import ASK_ADDRESS_NOW
 from bot.nlu.phrases import says_fixed
 from bot.tickets.reference import (
     by_subject, content_pairs, place_conflicts, says_done, says_not_fixed, says_service)
-from bot.tickets.routing import SPECIALIST_FOR, URGENT_ALSO, Directory, route
+from bot.tickets.routing import SPECIALIST_FOR, URGENT_ALSO, Directory, emergency_number, route
 from bot.tickets.sla import SlaPolicy
 from storage import Store, Tx
 from storage.jobs import Job
@@ -157,7 +157,7 @@ class TicketDesk:
         # The reporter's receipt: one line in a group, what was understood in private. In danger
         # the safety steps come first, and no promise of minutes: people are told who knows.
         if parsed.urgent:
-            text = render.emergency_receipt(ticket, assignee, label, msg.is_private)
+            text = render.emergency_receipt(ticket, assignee, label, msg.is_private, bool(decision.also_notify))
         elif msg.is_private:
             text = render.reporter_receipt(ticket, assignee, label, limits.accept)
         else:
@@ -232,7 +232,7 @@ class TicketDesk:
         if owner and owner.telegram_id:
             await tx.outbox.enqueue(text_message(
                 owner.telegram_id, render.also_reported(ticket, who or "居民", msg.text),
-                ref=f"t{ticket.id}:fwd:{msg.chat_id}:{msg.message_id}"))
+                ref=f"t{ticket.id}:dup:{msg.chat_id}:{msg.message_id}"))
 
     async def responders(self, tx: Tx, ticket: Ticket) -> list[Person]:
         """Who must hear everything about a request: its owner; in danger also the admins, the
@@ -275,7 +275,8 @@ class TicketDesk:
             return
         text = render.follow_up_receipt(ticket, owner)
         if ticket.urgent:
-            text = safety_steps(ticket.category, ticket.text) + "\n" + text
+            # The steps came with the receipt; here one line, and the address if still missing.
+            text += "\n" + render.emergency_advice(emergency_number(ticket.category, ticket.text))
             if not ticket.building:
                 text += "\n" + ASK_ADDRESS_NOW
         await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
@@ -292,8 +293,9 @@ class TicketDesk:
         if len(mine) == 1 and not listed:
             await self._follow_up(tx, msg, mine[0])
             return True
-        if not quiet_if_none:
+        if mine or not quiet_if_none:
             await self.open_requests(tx, msg)
+            return bool(mine)
         return False
 
     async def details_for_emergency(self, tx: Tx, msg: Incoming,
@@ -588,7 +590,8 @@ class TicketDesk:
             return
         await tx.tickets.log(ticket.id, "relayed", person.telegram_id, person.name, msg.text)
         await tx.outbox.enqueue(text_message(
-            ticket.reporter_tg, render.relayed_to_reporter(ticket, person, msg.text),
+            ticket.reporter_tg, render.relayed_to_reporter(ticket, person, msg.text,
+                                                           owner=person.id == ticket.assignee_person_id),
             ref=f"t{ticket.id}:relay:{msg.chat_id}:{msg.message_id}"), urgent=ticket.urgent)
         await tx.outbox.enqueue(text_message(msg.chat_id, render.relayed_done(ticket), reply_to=msg.message_id))
 
@@ -699,7 +702,8 @@ class TicketDesk:
             told = True
         for telegram_id, _, _ in await tx.tickets.watchers(ticket.id):
             if await tx.groups.can_write_to(telegram_id):
-                await tx.outbox.enqueue(text_message(telegram_id, text))
+                # Only the reporter rates: the others read the news without the question.
+                await tx.outbox.enqueue(text_message(telegram_id, text.split("请您评价")[0].rstrip("。:\n")))
         if not told:
             log.info("reporter of #%s cannot be reached", ticket.id)
 
