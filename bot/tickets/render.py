@@ -156,7 +156,7 @@ def reporter_says_fixed(t: Ticket, text: str) -> tuple[str, dict]:
 
 def told_owner_fixed(t: Ticket, owner: Person | None) -> str:
     who = f"负责人{e(owner.name)}" if owner else "社区"
-    return f"好的, 已告诉{who}, 会把 #{t.id} 办结。谢谢您告诉我们!"
+    return f"已把您的话转给{who}, 会把 #{t.id} 办结。谢谢您告诉我们!"
 
 
 def reopened_by_reporter(t: Ticket, text: str) -> str:

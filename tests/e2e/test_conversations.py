@@ -159,7 +159,7 @@ async def test_the_reporter_saying_it_is_fixed_offers_the_owner_to_close_and_sto
     await resident(pg)
     await pg.say("宋玉兰", "厨房水管漏水了")
     replies = await pg.say("宋玉兰", "已经修好了👍")
-    assert "已告诉负责人祝兰红" in replies[-1].text
+    assert "已把您的话转给负责人祝兰红, 会把 #1 办结" in replies[-1].text
     offer = pg.inbox("祝兰红")[-1]
     assert "报告人宋玉兰说: 「已经修好了👍」" in offer.text
     async with pg.services.store.read() as r:
