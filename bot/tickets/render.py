@@ -128,7 +128,9 @@ def emergency_receipt(t: Ticket, assignee: Person | None, role_label: str | None
     who = (f"{role_label or ''}{e(assignee.name)}" + ("等工作人员" if others else "")) if assignee else "社区"
     if private:
         return f"{steps}\n🚨 已登记 #{t.id}" + (f" · {e(t.place)}" if t.place else "") + f", 已通知{who}。"
-    return f"🚨紧急 已记录 {e(summary(t))}, 已通知{who}\n{steps}"
+    owner = f"已转{role_label or ''}{e(assignee.name)}" if assignee else "已转社区"
+    also = " (社区和相关人员也已收到)" if others else ""
+    return f"🚨紧急 已记录 {e(summary(t))}, {owner}{also}\n{steps}"
 
 
 def staff_note_kept(t: Ticket) -> str:

@@ -18,6 +18,7 @@ from bot.paging import MAX_ITEMS, Pager
 from bot.roles import Role
 from bot.texts import BUTTON_EXPIRED, follow_refused, ticket_in_private, ticket_usage
 from bot.tickets import render
+from bot.tickets.acks import acknowledge
 from bot.tickets.model import NewTicket, Ticket
 from bot.tickets.emergency import ASK_ADDRESS_NOW
 from bot.nlu.phrases import says_fixed
@@ -175,8 +176,13 @@ class TicketDesk:
             username = await tx.meta.get("bot_username")
             if username:
                 text += "\n" + render.follow_link(username, await tx.tickets.follow_token(ticket_id))
-        await tx.outbox.enqueue(text_message(
-            msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"), urgent=parsed.urgent)
+        if msg.is_private or parsed.urgent:
+            await tx.outbox.enqueue(text_message(
+                msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"), urgent=parsed.urgent)
+        else:
+            # A line with more to say than the receipt (a link, a warning) stays a message of its own.
+            await acknowledge(tx, msg.chat_id, msg.message_id, text, alone="\n" in text,
+                              ref=f"t{ticket_id}:receipt")
 
         await self._hand_over(tx, ticket, assignee, source=await self._source_name(tx, msg, binding))
         for person_id in decision.also_notify:

@@ -1,6 +1,8 @@
 """Conversations, not single messages: every message lands on the right request, and the right people hear it."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from bot.playground import buttons
 
 
@@ -239,3 +241,37 @@ async def test_the_owner_and_a_resident_not_in_the_roster_talk_through_the_bot(p
     assert "「可以, 我在家」" in back.text and str(pg.user("小刘").id) not in back.text
     await pg.say("孙立新", "好的", reply_to=back)
     assert "负责人孙立新说: 「好的」" in pg.inbox("小刘")[-1].text
+
+
+# -- a busy group --------------------------------------------------------------------------
+
+async def test_a_hundred_reports_a_minute_in_one_group_are_each_acknowledged_within_a_minute(pg):
+    """The clock runs at the reports' pace (0.6 s apart) and never jumps for a queue: what the
+    sender may send within Telegram's limits goes out, the rest waits, as it would for real."""
+    group = pg.group()
+    people = ["李红", "王敏", "周秀英", "刘凤霞", "吴建华", "郑丽娟"]
+    sent_at: dict[int, datetime] = {}
+    seen_at: dict[int, datetime] = {}
+
+    async def tick(seconds: float) -> None:
+        pg.clock.advance(seconds=seconds)
+        pg.services.store.outbox_changed.set()
+        await pg.fake.settle(quiet=0.05)
+        shown = "\n".join(m.text or "" for m in pg.fake.sent(group))
+        for number in sent_at:
+            if number not in seen_at and f"#{number} " in shown:
+                seen_at[number] = pg.clock.now
+
+    for i in range(100):
+        sent_at[i + 1] = pg.clock.now
+        pg.fake.send_text(pg.user(people[i % len(people)]), group, f"1栋2单元{101 + i}家里水管漏水了")
+        await tick(0.6)
+    while len(seen_at) < 100 and pg.clock.now - sent_at[100] < timedelta(minutes=5):
+        await tick(1)
+        await pg.settle()
+    assert len(seen_at) == 100, (sorted(set(sent_at) - set(seen_at)), [m.text[:300] for m in pg.fake.sent(group)])
+    waits = [(seen_at[n] - sent_at[n]).total_seconds() for n in sent_at]
+    print("max wait", max(waits), "group messages", len(pg.fake.sent(group)), [round(w) for w in waits][-12:])
+    assert max(waits) <= 60, sorted(waits)[-5:]
+    assert len(pg.fake.sent(group)) <= 12  # a few lines and gathered messages, not 100
+    await pg.settle()
