@@ -10,6 +10,7 @@ from bot.nlu import CATEGORY_LABELS
 from bot.places import building_label
 from bot.texts import e
 from bot.tickets.emergency import safety_steps
+from bot.tickets.routing import emergency_number
 from bot.tickets.model import STATUS_LABELS, Ticket, TicketEvent
 
 MEDIA_LABELS = {"photo": "照片", "voice": "语音", "video": "视频", "location": "位置",
@@ -127,7 +128,9 @@ def emergency_receipt(t: Ticket, assignee: Person | None, role_label: str | None
     steps = safety_steps(t.category, t.text)
     who = (f"{role_label or ''}{e(assignee.name)}" + ("等工作人员" if others else "")) if assignee else "社区"
     if private:
-        return f"{steps}\n🚨 已登记 #{t.id}" + (f" · {e(t.place)}" if t.place else "") + f", 已通知{who}。"
+        # The steps went out just before, as a message of their own (see TicketDesk.report).
+        return (f"已识别: {e(category(t.category))}" + (f" · {e(t.place)}" if t.place else "")
+                + f"\n🚨 已登记 #{t.id}, 已通知{who}。\n" + emergency_advice(emergency_number(t.category, t.text)))
     owner = f"已转{role_label or ''}{e(assignee.name)}" if assignee else "已转社区"
     also = " (社区和相关人员也已收到)" if others else ""
     return f"🚨紧急 已记录 {e(summary(t))}, {owner}{also}\n{steps}"

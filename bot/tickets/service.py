@@ -20,7 +20,7 @@ from bot.texts import BUTTON_EXPIRED, follow_refused, ticket_in_private, ticket_
 from bot.tickets import render
 from bot.tickets.acks import acknowledge
 from bot.tickets.model import NewTicket, Ticket
-from bot.tickets.emergency import ASK_ADDRESS_NOW
+from bot.tickets.emergency import ASK_ADDRESS_NOW, safety_steps
 from bot.nlu.phrases import says_fixed
 from bot.tickets.reference import (
     by_subject, content_pairs, place_conflicts, says_done, says_not_fixed, says_service)
@@ -157,6 +157,10 @@ class TicketDesk:
 
         # The reporter's receipt: one line in a group, what was understood in private. In danger
         # the safety steps come first, and no promise of minutes: people are told who knows.
+        if parsed.urgent and msg.is_private:
+            # Before anything else, on its own: what to do now to stay safe.
+            await tx.outbox.enqueue(text_message(msg.chat_id, safety_steps(category, msg.text),
+                                                 reply_to=msg.message_id), urgent=True)
         if parsed.urgent:
             text = render.emergency_receipt(ticket, assignee, label, msg.is_private, bool(decision.also_notify))
         elif msg.is_private:

@@ -97,7 +97,7 @@ async def test_an_emergency_gets_safety_steps_first_and_every_responder_hears_th
 
 async def test_a_fall_and_a_trapped_lift_get_their_own_first_steps(pg):
     await resident(pg)
-    fall = await pg.say("宋玉兰", "我妈在家摔倒了起不来")
+    fall = [m for m in await pg.say("宋玉兰", "我妈在家摔倒了起不来") if m.chat_id == pg.user("宋玉兰").id]
     assert fall[0].text.startswith("⚠️ 先别急着把人拉起来") and "120" in fall[0].text
     lift = await pg.say("李红", "1栋电梯困人了 有个孩子在里面", where=pg.group())
     assert "不要扒门" in lift[0].text and "物业" in lift[0].text
@@ -271,7 +271,6 @@ async def test_a_hundred_reports_a_minute_in_one_group_are_each_acknowledged_wit
         await pg.settle()
     assert len(seen_at) == 100, (sorted(set(sent_at) - set(seen_at)), [m.text[:300] for m in pg.fake.sent(group)])
     waits = [(seen_at[n] - sent_at[n]).total_seconds() for n in sent_at]
-    print("max wait", max(waits), "group messages", len(pg.fake.sent(group)), [round(w) for w in waits][-12:])
     assert max(waits) <= 60, sorted(waits)[-5:]
     assert len(pg.fake.sent(group)) <= 12  # a few lines and gathered messages, not 100
     await pg.settle()
