@@ -181,7 +181,7 @@ class Chat:
         ticket, kind = await self._desk.replied_ticket(tx, msg)
         if ticket is not None:
             return ticket, kind
-        if (number := named_number(msg.text)) is not None:
+        if (number := named_number(msg.text, bare=msg.is_private)) is not None:
             named = await tx.tickets.get(number)
             if named is not None and policy.may_see_ticket(named, person, msg.user_id):
                 return named, "number"

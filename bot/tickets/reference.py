@@ -22,9 +22,15 @@ _COMMON_LONGEST_FIRST = sorted(_COMMON | {"单元", "号楼", "栋"}, key=len, r
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
-def named_number(text: str) -> int | None:
-    """The ticket number a message names, if it names one."""
-    found = _NUMBERED.search(text or "") or _BARE.search(text or "")
+# A bare "2号" counts only in a short message ("2号怎么样了", "2号修好了"): in a longer one it is
+# more likely a date or a door ("我们3号开会").
+BARE_MAX = 12
+
+
+def named_number(text: str, bare: bool = True) -> int | None:
+    """The ticket number a message names, if it names one; `bare` also takes a short "2号 …"."""
+    text = text or ""
+    found = _NUMBERED.search(text) or (_BARE.search(text) if bare and len(text) <= BARE_MAX else None)
     if not found:
         return None
     return parse_id(next(g for g in found.groups() if g))
