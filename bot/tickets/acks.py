@@ -44,8 +44,9 @@ async def acknowledge(tx: Tx, chat_id: int, message_id: int | None, line: str, *
         batch["last"] = now.isoformat()
         # Edits go out at most every EDIT_EVERY; one still waiting just takes the newest text.
         due = max(now, datetime.fromisoformat(batch.get("next_edit", now.isoformat())))
+        # Merged only into an edit not yet due: text merged into one the sender holds would be lost.
         queued = await tx.outbox.enqueue(edit_text(chat_id, batch["ref"], _gathered(batch["lines"])),
-                                         not_before=due)
+                                         not_before=due, merge_due=False)
         if queued is not None:  # a new edit, not merged into one still waiting
             batch["next_edit"] = (due + EDIT_EVERY).isoformat()
     else:
