@@ -289,7 +289,10 @@ class TicketDesk:
             text += "\n" + render.emergency_advice(emergency_number(ticket.category, ticket.text))
             if not ticket.building:
                 text += "\n" + ASK_ADDRESS_NOW
-        await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
+        if msg.is_private or ticket.urgent:
+            await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
+        else:
+            await acknowledge(tx, msg.chat_id, msg.message_id, text)  # in a busy group, gathered too
 
     async def chase(self, tx: Tx, msg: Incoming, quiet_if_none: bool = False,
                     within: timedelta = DUPLICATE_WINDOW, listed: bool = False) -> bool:
