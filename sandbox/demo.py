@@ -36,6 +36,7 @@ HELP = """\
   /tap 数字           按下当前聊天里最新一排按钮中的第几个
   /share              分享自己的手机号 (确认身份)
   /photo [说明]       发一张照片, 可带说明文字
+  /reply [#编号] 文字  回复当前聊天里机器人最新的一条消息 (写 #编号 就回复提到这个编号的最新一条)
   /clock +4h          时间快进: +30m 分钟, +4h 小时, +2d 天; 这段时间里到期的提醒会依次发出
   /people             看看社区里都有谁, 各管哪栋楼哪个单元
   /quit               退出"""
@@ -195,6 +196,8 @@ class Demo:
                         raise Hint(f"照片的说明最多 {MAX_CAPTION} 个字, 这条有 {len(rest.strip())} 个字")
                     self._join_if_needed()
                     await self.pg.send_photo(self.who, self._where_obj(), caption=rest.strip() or None)
+                case "/reply" | "/回复":
+                    await self._reply(rest)
                 case "/clock":
                     await self._clock(rest)
                 case "/people":
@@ -224,6 +227,21 @@ class Demo:
             self.problems_told = self.problems.count
             self.say(f"  (机器人记下了一个错误, 详情在 {self.problems.log_file})")
         return True
+
+    async def _reply(self, rest: str) -> None:
+        """Answer one of the bot's messages by replying to it, as people do on their phones."""
+        target, _, text = rest.strip().partition(" ")
+        if not re.fullmatch(r"#\d{1,9}", target):
+            target, text = "", rest.strip()
+        if not text:
+            raise Hint("用法: /reply 文字, 或 /reply #3 文字")
+        if len(text) > MAX_TEXT:
+            raise Hint(f"一条消息最多 {MAX_TEXT} 个字, 这条有 {len(text)} 个字, 请分几条发")
+        mine = [m for m in self.pg.fake.sent(self.chat()) if not m.deleted and (not target or target in (m.text or ""))]
+        if not mine:
+            raise Hint("这里还没有机器人的消息可以回复" + (f" (没有提到 {target} 的)" if target else ""))
+        self._join_if_needed()
+        await self.pg.say(self.who, text, where=self._where_obj(), reply_to=mine[-1])
 
     def _where_obj(self) -> Chat | None:
         chat = self.chat()

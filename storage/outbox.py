@@ -45,11 +45,13 @@ class Outbox:
         self.enqueued = 0
 
     async def enqueue(self, message: Outgoing, not_before: datetime | None = None, *,
-                      urgent: bool = False, bulk: bool = False) -> int | None:
+                      urgent: bool = False, bulk: bool = False, merge_due: bool = True) -> int | None:
         """Queue a call; a ref already queued is not queued again (None is returned).
 
         `urgent` lets its chat go before every chat with only ordinary messages waiting (a danger
         card); `bulk` lets every ordinary message go first (a digest posted to every group).
+        With `merge_due` False an edit is merged only into one not yet due: one already due may be
+        in the sender's hands, and text merged into it then would never be sent.
         """
         payload = dict(message.params)
         if message.edit_of:
@@ -59,9 +61,10 @@ class Outbox:
             cur = await self._db.execute(
                 "UPDATE outbox SET payload = ?, method = ? WHERE id = (SELECT id FROM outbox"
                 " WHERE status = 'pending' AND chat_id = ? AND method LIKE 'edit%'"
-                " AND json_extract(payload, '$._edit_of') = ? ORDER BY id DESC LIMIT 1)",
+                " AND json_extract(payload, '$._edit_of') = ? AND (? OR not_before > ?)"
+                " ORDER BY id DESC LIMIT 1)",
                 (json.dumps(payload, ensure_ascii=False), message.method, message.chat_id,
-                 message.edit_of),
+                 message.edit_of, merge_due, to_db(self._now)),
             )
             if cur.rowcount:
                 self.enqueued += 1

@@ -108,15 +108,34 @@ class Tickets:
         )
 
     async def open_duplicate(self, community_id: int, building: str, unit: str | None,
-                             room: str | None, category: str, within: timedelta) -> Ticket | None:
-        """An open ticket of the same kind for the same place; two different homes are two tickets."""
-        found = await self._many(
+                             room: str | None, category: str, within: timedelta,
+                             not_reporter: int | None = None) -> list[Ticket]:
+        """Open tickets of the same kind for the same place, newest first, none of `not_reporter`'s;
+        two different homes are two tickets. Whether one is the same problem is the caller's call."""
+        return await self._many(
             "community_id = ? AND building = ? AND category = ? AND status IN ('open', 'accepted')"
             " AND created_at >= ? AND (? IS NULL OR unit IS NULL OR unit = ?)"
-            " AND (? IS NULL OR room IS NULL OR room = ?) ORDER BY id DESC LIMIT 1",
-            (community_id, building, category, to_db(self._now - within), unit, unit, room, room),
+            " AND (? IS NULL OR room IS NULL OR room = ?)"
+            " AND (? IS NULL OR reporter_tg IS NULL OR reporter_tg != ?) ORDER BY id DESC LIMIT 10",
+            (community_id, building, category, to_db(self._now - within), unit, unit, room, room,
+             not_reporter, not_reporter),
         )
-        return found[0] if found else None
+
+    async def open_by_reporter(self, telegram_id: int, within: timedelta) -> list[Ticket]:
+        """Someone's open requests made within `within`, newest first."""
+        return await self._many(
+            "reporter_tg = ? AND status IN ('open', 'accepted') AND created_at >= ?"
+            " ORDER BY id DESC LIMIT 20",
+            (telegram_id, to_db(self._now - within)),
+        )
+
+    async def recent_of_reporter(self, telegram_id: int, within: timedelta) -> list[Ticket]:
+        """Someone's requests still open, or resolved within `within`: what their words may be about."""
+        return await self._many(
+            "reporter_tg = ? AND (status IN ('open', 'accepted') OR resolved_at >= ?)"
+            " ORDER BY id DESC LIMIT 20",
+            (telegram_id, to_db(self._now - within)),
+        )
 
     async def latest_open_by_reporter(self, telegram_id: int, within: timedelta) -> Ticket | None:
         found = await self._many(

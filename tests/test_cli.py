@@ -22,7 +22,7 @@ def run(*args: str, env: dict | None = None, cwd: Path = ROOT, stdin: str | None
                           capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("script", ["basic", "tasks", "newcomer"])
+@pytest.mark.parametrize("script", ["basic", "tasks", "newcomer", "day"])
 def test_demo_script_replays_the_expected_conversation(script, tmp_path):
     result = run("demo", "--script", f"tests/demo/{script}.txt", "--files", str(tmp_path))
     assert result.returncode == 0, result.stderr

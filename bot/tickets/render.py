@@ -9,6 +9,8 @@ from bot.model.messages import Button, inline_keyboard, shortenable
 from bot.nlu import CATEGORY_LABELS
 from bot.model.labels import building_label
 from bot.texts import e
+from bot.tickets.emergency import safety_steps
+from bot.tickets.routing import emergency_number
 from bot.model.tickets import STATUS_LABELS, Ticket, TicketEvent
 
 MEDIA_LABELS = {"photo": "照片", "voice": "语音", "video": "视频", "location": "位置",
@@ -105,8 +107,90 @@ def place_known(t: Ticket) -> str:
     return f"{e(summary(t))} 报告人补充了地址: {e(t.place)}"
 
 
-def duplicate_notice(t: Ticket) -> str:
-    return f"{e(summary(t))} 已经有人报过, 正在处理中。处理进展会同时告诉您。"
+def duplicate_notice(t: Ticket, owner: Person | None = None) -> str:
+    """What a second reporter is told: the truth about where the request stands."""
+    if t.status == "accepted" and owner:
+        where = f"{e(owner.name)}正在处理"
+    elif owner:
+        where = f"已转给{e(owner.name)}, 还在等待接单"
+    else:
+        where = "还在等待社区安排人"
+    return f"#{t.id} 已有人报过, {where}。处理进展会同时告诉您。"
+
+
+def also_reported(t: Ticket, who: str, text: str) -> str:
+    return f"{e(summary(t))} {e(who)}也报告了: {quote(text)}"
+
+
+def emergency_receipt(t: Ticket, assignee: Person | None, role_label: str | None, private: bool,
+                      others: bool = False) -> str:
+    """Danger: in private the safety steps come first; no promise of minutes, only who knows."""
+    steps = safety_steps(t.category, t.text)
+    who = (f"{role_label or ''}{e(assignee.name)}" + ("等工作人员" if others else "")) if assignee else "社区"
+    if private:
+        # The steps went out just before, as a message of their own (see TicketDesk.report).
+        return (f"已识别: {e(category(t.category))}" + (f" · {e(t.place)}" if t.place else "")
+                + f"\n🚨 已登记 #{t.id}, 已通知{who}。\n" + emergency_advice(emergency_number(t.category, t.text)))
+    owner = f"已转{role_label or ''}{e(assignee.name)}" if assignee else "已转社区"
+    also = " (社区和相关人员也已收到)" if others else ""
+    return f"🚨紧急 已记录 {e(summary(t))}, {owner}{also}\n{steps}"
+
+
+def staff_note_kept(t: Ticket) -> str:
+    return f"已记在 {e(summary(t))} 的处理记录里。"
+
+
+def confirm_done(t: Ticket, text: str) -> tuple[str, dict]:
+    rows = [[Button("办结", f"t:{t.id}:fin"), Button("只是备注", f"t:{t.id}:keep")]]
+    return (f"把 #{t.id} 标为已办结?\n{quote(text)}\n办结后报告人会读到这句话。", inline_keyboard(rows))
+
+
+def ask_result(t: Ticket) -> str:
+    return (f"#{t.id} 已办结。想告诉报告人做了什么, 回复这条消息写一句就行 (比如「换了角阀」); 不写也可以。")
+
+
+def result_news(t: Ticket, who: Person, result: str) -> str:
+    return f"{e(summary(t))} 处理结果 ({e(who.name)}): {quote(result)}"
+
+
+def reporter_says_fixed(t: Ticket, text: str) -> tuple[str, dict]:
+    rows = [[Button("办结", f"t:{t.id}:resy"), Button("先不办结", f"t:{t.id}:x")]]
+    return (f"{e(summary(t))} 报告人{e(t.reporter_name)}说: {quote(text)}\n要把 #{t.id} 办结吗?",
+            inline_keyboard(rows))
+
+
+def told_owner_fixed(t: Ticket, owner: Person | None) -> str:
+    who = f"负责人{e(owner.name)}" if owner else "社区"
+    return f"已把您的话转给{who}, 会把 #{t.id} 办结。谢谢您告诉我们!"
+
+
+def reopened_by_reporter(t: Ticket, text: str) -> str:
+    return f"⚠️ {e(summary(t))} 报告人说还没好: {quote(text)}\n已重新打开, 请再看看。"
+
+
+def reopened_to_reporter(t: Ticket, owner: Person | None) -> str:
+    who = e(owner.name) if owner else "社区"
+    return f"已重新打开 #{t.id}, 转回给{who}再处理。给您添麻烦了。"
+
+
+def relay_prompt(t: Ticket) -> str:
+    return (f"回复这条消息, 写下想对 #{t.id} 报告人说的话 (比如约上门时间、要电话), 我会转给TA。"
+            "对方看不到您的账号, 只看到您的名字。")
+
+
+def relayed_to_reporter(t: Ticket, who: Person, text: str, owner: bool = True) -> str:
+    role = "负责人" if owner else "工作人员"
+    return f"关于您报的 {e(summary(t))}, {role}{e(who.name)}说: {quote(text)}\n直接回复这条消息就能回答TA。"
+
+
+def relayed_done(t: Ticket) -> str:
+    return f"已转给 #{t.id} 的报告人。TA回复后我会转给您。"
+
+
+def open_requests(tickets: list[Ticket], names: dict[int, str]) -> str:
+    if not tickets:
+        return "您现在没有在办的报事。有新问题直接写给我就行。"
+    return ticket_list("您在办的报事", tickets, names) + "\n想问哪一件, 写上编号就行, 比如「#" + str(tickets[0].id) + " 怎么样了」。"
 
 
 def card(t: Ticket, reporter_phone: str | None, zone: ZoneInfo, source: str | None,
@@ -124,7 +208,8 @@ def card(t: Ticket, reporter_phone: str | None, zone: ZoneInfo, source: str | No
     return "\n".join(lines)
 
 
-def card_buttons(t: Ticket) -> dict | None:
+def card_buttons(t: Ticket, reach_reporter: bool = False) -> dict | None:
+    """The owner's buttons; with `reach_reporter`, a way to talk to a reporter the roster has no phone for."""
     if t.status == "open":
         rows = [[Button("接单", f"t:{t.id}:acc"), Button("已办结", f"t:{t.id}:res")],
                 [Button("转派", f"t:{t.id}:tr"), Button("退回(不属于我)", f"t:{t.id}:ret")]]
@@ -132,6 +217,8 @@ def card_buttons(t: Ticket) -> dict | None:
         rows = [[Button("已办结", f"t:{t.id}:res"), Button("转派", f"t:{t.id}:tr")]]
     else:
         return None
+    if reach_reporter:
+        rows.append([Button("联系报告人", f"t:{t.id}:rel")])
     return inline_keyboard(rows)
 
 
@@ -233,6 +320,10 @@ EVENT_LABELS = {
     "unreachable": "通知不到",
     "place": "补充地址",
     "category": "改类别",
+    "note": "备注",
+    "result": "处理结果",
+    "relayed": "转告报告人",
+    "fixed": "报告人说已好",
 }
 
 
@@ -256,3 +347,7 @@ def ticket_line(t: Ticket, names: dict[int, str], own: bool = False) -> str:
 
 def detail_hint(ticket_id: int) -> str:
     return f"发 /ticket 编号 查看详情, 例如 /ticket {ticket_id}"
+
+
+def details_passed(t: Ticket) -> str:
+    return f"已转给所有正在赶来处理 #{t.id} 的人。请注意安全, 保持电话畅通。"

@@ -19,8 +19,13 @@ from bot.paging import MAX_ITEMS, Pager
 from bot.model.roles import Role
 from bot.texts import follow_refused, ticket_in_private, ticket_usage
 from bot.tickets import render
+from bot.tickets.acks import acknowledge
 from bot.model.tickets import NewTicket, Ticket
-from bot.tickets.routing import SPECIALIST_FOR, Directory, emergency_number, route
+from bot.tickets.emergency import ASK_ADDRESS_NOW, safety_steps
+from bot.nlu.phrases import says_fixed
+from bot.tickets.reference import (
+    by_subject, content_pairs, place_conflicts, says_done, says_not_fixed, says_service)
+from bot.tickets.routing import SPECIALIST_FOR, URGENT_ALSO, Directory, emergency_number, route
 from bot.tickets.sla import SlaPolicy
 from bot.refusals import EXPIRED
 from storage import Store, Tx
@@ -33,6 +38,11 @@ DUPLICATE_WINDOW = timedelta(hours=24)
 URGENT_ESCALATIONS = 4
 # How long after rating the next words are taken as the comment on it.
 COMMENT_WINDOW = timedelta(minutes=30)
+# How long after closing a ticket the worker's next words are taken as its result.
+RESULT_WINDOW = timedelta(minutes=15)
+# How long after an emergency an address or phone number sent by its reporter belongs to it.
+EMERGENCY_DETAILS = timedelta(hours=6)
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # A photo sent this soon after a report, by the same person in the same chat, belongs to it.
 MEDIA_WINDOW = timedelta(minutes=10)
 SLA_JOB = "ticket_sla"
@@ -112,13 +122,12 @@ class TicketDesk:
         grids = list(dict.fromkeys(grids))
         category = parsed.category or "other"
 
-        if msg.user_id and (earlier := await tx.tickets.latest_open_by_reporter(
-                msg.user_id, DUPLICATE_WINDOW)) and _follows_up(earlier, parsed, category):
+        if msg.user_id and (earlier := await self._own_earlier(tx, msg, parsed, category)):
             await self._follow_up(tx, msg, earlier)
             return earlier
-        # Danger is never folded into an older, calmer ticket.
-        if building and not parsed.urgent and (dup := await tx.tickets.open_duplicate(
-                community_id, building, unit, room, category, DUPLICATE_WINDOW)):
+        # Danger is never folded into an older, calmer ticket; nor is anyone's report into their own.
+        if building and not parsed.urgent and (dup := _same_problem(await tx.tickets.open_duplicate(
+                community_id, building, unit, room, category, DUPLICATE_WINDOW, msg.user_id), msg.text, room)):
             await self._join_duplicate(tx, msg, dup)
             return dup
 
@@ -143,16 +152,23 @@ class TicketDesk:
             await tx.tickets.log(ticket_id, "assigned", None, None, f"{label}{assignee.name}")
         limits = self._sla.limits(category, parsed.urgent)
 
-        # The reporter's receipt: one line in a group, what was understood in private.
-        if msg.is_private:
+        # The reporter's receipt: one line in a group, what was understood in private. In danger
+        # the safety steps come first, and no promise of minutes: people are told who knows.
+        if parsed.urgent and msg.is_private:
+            # Before anything else, on its own: what to do now to stay safe.
+            await tx.outbox.enqueue(text_message(msg.chat_id, safety_steps(category, msg.text),
+                                                 reply_to=msg.message_id), urgent=True)
+        if parsed.urgent:
+            text = render.emergency_receipt(ticket, assignee, label, msg.is_private, bool(decision.also_notify))
+        elif msg.is_private:
             text = render.reporter_receipt(ticket, assignee, label, limits.accept)
         else:
             text = render.group_line(ticket, assignee, label)
         if assignee and not await self._reachable(tx, assignee):
             # Named as the owner, but the card may never reach them: say so rather than promise.
             text += "\n" + render.owner_unreachable_note(assignee)
-        if parsed.urgent:
-            text += "\n" + render.emergency_advice(emergency_number(category, msg.text))
+        if parsed.urgent and not building:
+            text += "\n" + ASK_ADDRESS_NOW
         if building and known is None:
             # Filed as written, but a wrong building number would send people to the wrong door.
             text += "\n" + render.unknown_building(building)
@@ -161,8 +177,13 @@ class TicketDesk:
             username = await tx.meta.get("bot_username")
             if username:
                 text += "\n" + render.follow_link(username, await tx.tickets.follow_token(ticket_id))
-        await tx.outbox.enqueue(text_message(
-            msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"), urgent=parsed.urgent)
+        if msg.is_private or parsed.urgent:
+            await tx.outbox.enqueue(text_message(
+                msg.chat_id, text, reply_to=msg.message_id, ref=f"t{ticket_id}:receipt"), urgent=parsed.urgent)
+        else:
+            # A line with more to say than the receipt (a link, a warning) stays a message of its own.
+            await acknowledge(tx, msg.chat_id, msg.message_id, text, alone="\n" in text,
+                              ref=f"t{ticket_id}:receipt")
 
         await self._hand_over(tx, ticket, assignee, source=await self._source_name(tx, msg, binding))
         for person_id in decision.also_notify:
@@ -187,49 +208,129 @@ class TicketDesk:
             return binding.grid.name + "群"
         return "私聊" if msg.is_private else (msg.chat_title or "群聊")
 
+    async def _own_earlier(self, tx: Tx, msg: Incoming, parsed: Parsed, category: str) -> Ticket | None:
+        """The reporter's own open request this report is plainly more words about, if any.
+
+        Only the same problem: the same field and shared words or the same home, or a complaint
+        about how their one request is handled. A new problem is a new ticket, even in the same hour.
+        """
+        mine = await tx.tickets.open_by_reporter(msg.user_id, DUPLICATE_WINDOW)
+        if not mine:
+            return None
+        if says_service(msg.text) and not parsed.building and not parsed.room:
+            return mine[0]
+        same = [t for t in mine if t.category == category and not place_conflicts(t, parsed)
+                and not (parsed.urgent and not t.urgent)
+                and (content_pairs(msg.text) & content_pairs(t.text)
+                     or (parsed.room is not None and parsed.room == t.room))]
+        return by_subject(same, msg.text, parsed) if len(same) > 1 else (same[0] if same else None)
+
     async def _join_duplicate(self, tx: Tx, msg: Incoming, ticket: Ticket) -> None:
+        """Someone else reports the same problem: they follow it, and the owner learns who else saw it."""
+        who = msg.sender.display_name if msg.sender else None
         if msg.user_id and msg.user_id != ticket.reporter_tg:
             await tx.tickets.watch(ticket.id, msg.user_id, msg.chat_id, msg.message_id)
-        await tx.tickets.log(ticket.id, "duplicate", msg.user_id,
-                             msg.sender.display_name if msg.sender else None, msg.text)
+        await tx.tickets.log(ticket.id, "duplicate", msg.user_id, who, msg.text)
         if msg.media and msg.message_id:
             await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media, msg.photo_file_id)
+        owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
         await tx.outbox.enqueue(text_message(
-            msg.chat_id, render.duplicate_notice(ticket), reply_to=msg.message_id))
+            msg.chat_id, render.duplicate_notice(ticket, owner), reply_to=msg.message_id))
+        if owner and owner.telegram_id:
+            await tx.outbox.enqueue(text_message(
+                owner.telegram_id, render.also_reported(ticket, who or "居民", msg.text),
+                ref=f"t{ticket.id}:dup:{msg.chat_id}:{msg.message_id}"))
 
-    async def _follow_up(self, tx: Tx, msg: Incoming, ticket: Ticket) -> None:
-        """The reporter adds to their own open request ("怎么还没人来", another photo): pass it on."""
+    async def responders(self, tx: Tx, ticket: Ticket) -> list[Person]:
+        """Who must hear everything about a request: its owner; in danger also the admins, the
+        specialist who was alerted, and the grid's workers (all of them while the place is unknown)."""
+        people: list[Person | None] = [
+            await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None]
+        if ticket.urgent:
+            people += await tx.people.holding(Role.ADMIN, ticket.community_id)
+            directory = await self.directory(tx, ticket.community_id)
+            if (role := URGENT_ALSO.get(ticket.category)) and (
+                    pid := directory.specialist(role, ticket.grid_id)):
+                people.append(await tx.people.get(pid))
+            grids = [ticket.grid_id] if ticket.grid_id else list(directory.grid_workers)
+            for grid_id in grids:
+                people += [await tx.people.get(pid) for pid in directory.grid_workers.get(grid_id, ())]
+        seen: set[int] = set()
+        found = []
+        for p in people:
+            if p is not None and p.telegram_id and p.id not in seen:
+                seen.add(p.id)
+                found.append(p)
+        return found
+
+    async def _follow_up(self, tx: Tx, msg: Incoming, ticket: Ticket, reply: bool = True) -> None:
+        """The reporter adds to their own open request ("怎么还没人来", another photo): pass it on,
+        to everyone responding when it is an emergency."""
         who = msg.sender.display_name if msg.sender else None
         await tx.tickets.log(ticket.id, "comment", msg.user_id, who, msg.text or None)
         if msg.media and msg.message_id:
             await tx.tickets.add_media(ticket.id, msg.chat_id, msg.message_id, msg.media, msg.photo_file_id)
         owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
-        told = []
-        for person in [owner] + (await tx.people.holding(Role.ADMIN, ticket.community_id) if ticket.urgent else []):
-            if person is None or not person.telegram_id or person.telegram_id in told:
-                continue
-            told.append(person.telegram_id)
-            await tx.outbox.enqueue(text_message(person.telegram_id, render.follow_up_note(ticket, msg.text)))
+        # A reply to this note goes back to the reporter (see `relay`).
+        ref = f"t{ticket.id}:fwd:{msg.chat_id}:{msg.message_id}"
+        for n, person in enumerate(await self.responders(tx, ticket)):
+            await tx.outbox.enqueue(text_message(person.telegram_id, render.follow_up_note(ticket, msg.text),
+                                                 ref=f"{ref}:{n}"), urgent=ticket.urgent)
             if msg.media and msg.message_id:
                 await tx.outbox.enqueue(copy_message(person.telegram_id, msg.chat_id, msg.message_id))
+        if not reply:
+            return
         text = render.follow_up_receipt(ticket, owner)
         if ticket.urgent:
+            # The steps came with the receipt; here one line, and the address if still missing.
             text += "\n" + render.emergency_advice(emergency_number(ticket.category, ticket.text))
-        await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
+            if not ticket.building:
+                text += "\n" + ASK_ADDRESS_NOW
+        if msg.is_private or ticket.urgent:
+            await tx.outbox.enqueue(text_message(msg.chat_id, text, reply_to=msg.message_id))
+        else:
+            await acknowledge(tx, msg.chat_id, msg.message_id, text)  # in a busy group, gathered too
 
     async def chase(self, tx: Tx, msg: Incoming, quiet_if_none: bool = False,
-                    within: timedelta = DUPLICATE_WINDOW) -> bool:
-        """"怎么还没人来啊": the owner hears the reporter is waiting; the reporter hears the status.
+                    within: timedelta = DUPLICATE_WINDOW, listed: bool = False) -> bool:
+        """"怎么还没人来啊": with one open request, its owner hears the reporter is waiting and the
+        reporter hears the status; with several, or when the question named something else
+        (`listed`), the reporter gets their open requests rather than a guess.
 
         True when there was an open request to pass it to.
         """
-        earlier = await tx.tickets.latest_open_by_reporter(msg.user_id, within)
-        if earlier is not None:
-            await self._follow_up(tx, msg, earlier)
+        mine = await tx.tickets.open_by_reporter(msg.user_id, within) if msg.user_id else []
+        if len(mine) == 1 and not listed:
+            await self._follow_up(tx, msg, mine[0])
             return True
-        if not quiet_if_none:
-            await self.my_tickets(tx, msg, open_only=True)
+        if mine or not quiet_if_none:
+            await self.open_requests(tx, msg)
+            return bool(mine)
         return False
+
+    async def details_for_emergency(self, tx: Tx, msg: Incoming,
+                                    address: tuple[str, str | None, str | None] | None) -> bool:
+        """An address or a phone number right after someone's emergency: every responder gets it now.
+
+        True when there was such an emergency (the caller still offers to register the address).
+        """
+        phone = _PHONE.search(msg.text or "")
+        danger = [t for t in await tx.tickets.open_by_reporter(msg.user_id, EMERGENCY_DETAILS) if t.urgent]
+        if not danger or (address is None and phone is None):
+            return False
+        ticket = danger[0]
+        if address is not None and ticket.building is None:
+            alerted = await self.responders(tx, ticket)  # all grid workers heard of it while placeless
+            building, unit, room = address
+            known = await tx.places.building(ticket.community_id, building)
+            await tx.tickets.set_place(ticket.id, known.grid_id if known else None, building, unit, room)
+            ticket = await tx.tickets.get(ticket.id)
+            await tx.tickets.log(ticket.id, "place", msg.user_id, ticket.reporter_name, ticket.place)
+            await self.tell_place(tx, ticket, alerted)
+        if phone is not None or address is None:
+            await self._follow_up(tx, msg, ticket, reply=False)
+        await tx.outbox.enqueue(text_message(msg.chat_id, render.details_passed(ticket), reply_to=msg.message_id))
+        return True
 
     async def place_found(self, tx: Tx, reporter: Person) -> None:
         """A resident told us where they live: their open requests without a place get it."""
@@ -238,17 +339,24 @@ class TicketDesk:
             return
         known = await tx.places.building(reporter.community_id, home[0])
         for ticket in await tx.tickets.placeless_by_reporter(reporter.telegram_id):
+            alerted = await self.responders(tx, ticket)
             await tx.tickets.set_place(ticket.id, known.grid_id if known else None, *home)
             ticket = await tx.tickets.get(ticket.id)
             await tx.tickets.log(ticket.id, "place", reporter.telegram_id, reporter.name, ticket.place)
-            workers = await tx.people.holding(Role.GRID_WORKER, ticket.community_id, ticket.grid_id) \
-                if ticket.grid_id else []
-            owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
-            told = set()
-            for person in [owner, *workers]:
-                if person and person.telegram_id and person.telegram_id not in told:
-                    told.add(person.telegram_id)
-                    await tx.outbox.enqueue(text_message(person.telegram_id, render.place_known(ticket)))
+            await self.tell_place(tx, ticket, alerted)
+
+    async def tell_place(self, tx: Tx, ticket: Ticket, alerted: list[Person] = ()) -> None:
+        """The address arrived: everyone responding hears it, the grid's workers too, and whoever
+        was alerted while the place was unknown."""
+        people = [*alerted, *await self.responders(tx, ticket)]
+        if ticket.grid_id:
+            people += await tx.people.holding(Role.GRID_WORKER, ticket.community_id, ticket.grid_id)
+        told = set()
+        for person in people:
+            if person.telegram_id and person.telegram_id not in told:
+                told.add(person.telegram_id)
+                await tx.outbox.enqueue(text_message(person.telegram_id, render.place_known(ticket)),
+                                        urgent=ticket.urgent)
 
     async def _hand_over(self, tx: Tx, ticket: Ticket, assignee: Person | None, source: str | None,
                          note: str | None = None) -> None:
@@ -278,10 +386,16 @@ class TicketDesk:
         phone = await self._reporter_phone(tx, ticket)
         limits = self._sla.limits(ticket.category, ticket.urgent)
         text = render.card(ticket, phone, self._zone, source, limits.accept, note)
-        keyboard = render.card_buttons(ticket) if buttons else None
+        keyboard = render.card_buttons(ticket, await self._relay_needed(tx, ticket)) if buttons else None
         # A danger card goes before every queued ordinary message (bot.delivery.outbox).
         await tx.outbox.enqueue(text_message(person.telegram_id, text, keyboard=keyboard, ref=ref),
                                 urgent=ticket.urgent)
+
+    async def _relay_needed(self, tx: Tx, ticket: Ticket) -> bool:
+        """The owner has no phone for the reporter, but the bot can write to them: offer to relay."""
+        if not ticket.reporter_tg:
+            return False
+        return await self._reporter_phone(tx, ticket) is None
 
     async def _reporter_phone(self, tx: Tx, ticket: Ticket) -> str | None:
         # Only the owner and admins ever see this card, so the phone may be on it.
@@ -369,6 +483,19 @@ class TicketDesk:
                     text, keyboard = render.return_choices(ticket)
                     await tx.outbox.enqueue(text_message(message_chat, text, keyboard=keyboard))
                     return Answer()
+                case "fin":
+                    await tx.outbox.enqueue(clear_buttons(message_chat, message_id))
+                    return await self._resolve(tx, ticket, person, result=await self._last_note(tx, ticket, person))
+                case "keep":
+                    await tx.outbox.enqueue(clear_buttons(message_chat, message_id))
+                    return Answer(f"已记为 #{ticket.id} 的备注")
+                case "rel":
+                    if not ticket.reporter_tg:
+                        return Answer("报告人不是在这里报的事, 联系不上。", alert=True)
+                    await tx.outbox.enqueue(text_message(
+                        message_chat, render.relay_prompt(ticket), ref=f"t{ticket.id}:ask:{tx.now.timestamp()}",
+                        keyboard={"force_reply": True, "input_field_placeholder": "想对报告人说的话"}))
+                    return Answer()
                 case "rr" if arg in render.RETURN_REASONS:
                     answer, moved = await self.give_back(tx, ticket, person, render.RETURN_REASONS[arg])
                     if moved:
@@ -395,8 +522,12 @@ class TicketDesk:
 
     async def _resolve(self, tx: Tx, ticket: Ticket, person: Person, result: str | None = None,
                        via: str | None = None) -> Answer:
+        """Done. With the worker's words ("已修好 楼上水管接头松了") the reporter reads them at once;
+        without, the worker is asked for one optional line."""
         await tx.tickets.set_status(ticket.id, "resolved")
-        await tx.tickets.log(ticket.id, "resolved", person.telegram_id, person.name, result, via=via)
+        await tx.tickets.log(ticket.id, "resolved", person.telegram_id, person.name, via=via)
+        if result:
+            await tx.tickets.log(ticket.id, "result", person.telegram_id, person.name, result, via=via)
         ticket = await tx.tickets.get(ticket.id)
         await tx.jobs.cancel(f"t{ticket.id}:")
         await self._refresh_card(tx, ticket, person)
@@ -404,7 +535,99 @@ class TicketDesk:
         ask = ticket.rating is None
         await self._tell_reporter(tx, ticket, render.news_resolved(ticket, person, ask_rating=ask, result=result),
                                   keyboard=render.rating_buttons(ticket) if ask else None)
+        if not result and person.telegram_id:
+            await tx.outbox.enqueue(text_message(
+                person.telegram_id, render.ask_result(ticket), ref=f"t{ticket.id}:result:{ticket.assign_seq}",
+                keyboard={"force_reply": True, "input_field_placeholder": "比如: 换了角阀"}))
+            await tx.chat_states.set(person.telegram_id, "ticket_result",
+                                     {"ticket": ticket.id, "until": (tx.now + RESULT_WINDOW).isoformat()})
         return Answer(f"#{ticket.id} 已办结, 谢谢!")
+
+    async def _last_note(self, tx: Tx, ticket: Ticket, person: Person) -> str | None:
+        for ev in reversed(await tx.tickets.events(ticket.id)):
+            if ev.kind == "note" and ev.actor_name == person.name:
+                return ev.detail
+        return None
+
+    # -- words about a ticket --------------------------------------------------------------
+
+    async def staff_words(self, tx: Tx, msg: Incoming, ticket: Ticket, person: Person) -> None:
+        """A worker writes about their ticket: always a note on it; "已修好…" offers to close it."""
+        text = msg.text.strip()
+        await tx.tickets.log(ticket.id, "note", person.telegram_id, person.name, text)
+        chat = person.telegram_id if person.telegram_id and await self._reachable(tx, person) else msg.chat_id
+        if says_done(text) and ticket.is_open:
+            prompt, keyboard = render.confirm_done(ticket, text)
+            await tx.outbox.enqueue(text_message(chat, prompt, keyboard=keyboard))
+        elif msg.is_private:
+            await tx.outbox.enqueue(text_message(chat, render.staff_note_kept(ticket), reply_to=msg.message_id))
+
+    async def result(self, tx: Tx, msg: Incoming, ticket: Ticket, person: Person) -> None:
+        """The worker's one line on what was done: the reporter reads it."""
+        text = msg.text.strip()
+        await tx.chat_states.clear(msg.user_id)
+        await tx.tickets.log(ticket.id, "result", person.telegram_id, person.name, text)
+        await self._tell_reporter(tx, ticket, render.result_news(ticket, person, text))
+        await tx.outbox.enqueue(text_message(msg.chat_id, f"好的, 已告诉 #{ticket.id} 的报告人。"))
+
+    async def reporter_words(self, tx: Tx, msg: Incoming, ticket: Ticket) -> None:
+        """The reporter's words act on their ticket: fixed, not fixed, or more to pass on."""
+        text = msg.text.strip()
+        owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
+        if text and says_not_fixed(text) and not ticket.is_open:
+            await self._reopen(tx, msg, ticket, owner)
+            return
+        if text and says_fixed(text) and not says_not_fixed(text) and ticket.is_open:
+            await tx.tickets.log(ticket.id, "fixed", msg.user_id, ticket.reporter_name, text)
+            # Nobody is chased any more about a problem the reporter says is over.
+            await tx.jobs.cancel(f"t{ticket.id}:")
+            if owner and owner.telegram_id:
+                prompt, keyboard = render.reporter_says_fixed(ticket, text)
+                await tx.outbox.enqueue(text_message(owner.telegram_id, prompt, keyboard=keyboard))
+            await tx.outbox.enqueue(text_message(msg.chat_id, render.told_owner_fixed(ticket, owner),
+                                                 reply_to=msg.message_id))
+            return
+        await self._follow_up(tx, msg, ticket)
+
+    async def _reopen(self, tx: Tx, msg: Incoming, ticket: Ticket, owner: Person | None) -> None:
+        """"根本没修好": back to the one who closed it, as a fresh card, with the reporter's words."""
+        await tx.tickets.assign(ticket.id, owner.id if owner else None)
+        await tx.tickets.log(ticket.id, "reopened", msg.user_id, ticket.reporter_name, msg.text)
+        await tx.tickets.set_card(ticket.id, None)
+        ticket = await tx.tickets.get(ticket.id)
+        await self._hand_over(tx, ticket, owner, source=None, note=render.reopened_by_reporter(ticket, msg.text))
+        await self._schedule(tx, ticket)
+        await tx.outbox.enqueue(text_message(msg.chat_id, render.reopened_to_reporter(ticket, owner),
+                                             reply_to=msg.message_id))
+
+    async def relay_to_reporter(self, tx: Tx, msg: Incoming, ticket: Ticket, person: Person) -> None:
+        """The owner's words to a reporter they cannot call: through the bot, no account shown."""
+        if not ticket.reporter_tg or not await tx.groups.can_write_to(ticket.reporter_tg):
+            await tx.outbox.enqueue(text_message(msg.chat_id, "报告人没有私聊过我, 暂时联系不上TA。"))
+            return
+        await tx.tickets.log(ticket.id, "relayed", person.telegram_id, person.name, msg.text)
+        await tx.outbox.enqueue(text_message(
+            ticket.reporter_tg, render.relayed_to_reporter(ticket, person, msg.text,
+                                                           owner=person.id == ticket.assignee_person_id),
+            ref=f"t{ticket.id}:relay:{msg.chat_id}:{msg.message_id}"), urgent=ticket.urgent)
+        await tx.outbox.enqueue(text_message(msg.chat_id, render.relayed_done(ticket), reply_to=msg.message_id))
+
+    async def replied_ticket(self, tx: Tx, msg: Incoming) -> tuple[Ticket | None, str | None]:
+        """The ticket a reply is about, and what the replied-to message was ("card", "fwd", "ask"...)."""
+        if not msg.reply_to_message_id:
+            return None, None
+        ref = await tx.outbox.ref_of(msg.chat_id, msg.reply_to_message_id)
+        if ref and ref.startswith("t") and ":" in ref:
+            ticket_id = parse_id(ref[1:ref.index(":")])
+            if ticket_id is not None:
+                return await tx.tickets.get(ticket_id), ref.split(":")[1]
+        ticket_id = await tx.tickets.ticket_for_message(msg.chat_id, msg.reply_to_message_id)
+        return (await tx.tickets.get(ticket_id) if ticket_id else None), "report"
+
+    async def open_requests(self, tx: Tx, msg: Incoming) -> None:
+        """A question that names nothing we can match: their open requests, one line each."""
+        tickets = [t for t in await tx.tickets.reported_by(msg.user_id, limit=LATEST_NEWS) if t.is_open]
+        await tx.outbox.enqueue(text_message(msg.chat_id, render.open_requests(tickets, await self._names(tx, tickets))))
 
     async def _offer_transfer(self, tx: Tx, ticket: Ticket, person: Person, chat_id: int) -> None:
         choices = await self.transfer_choices(tx, ticket)
@@ -526,7 +749,7 @@ class TicketDesk:
             return
         phone = await self._reporter_phone(tx, ticket)
         text = render.card(ticket, phone, self._zone, None)
-        keyboard = render.card_buttons(ticket) or {"inline_keyboard": []}
+        keyboard = render.card_buttons(ticket, await self._relay_needed(tx, ticket)) or {"inline_keyboard": []}
         await tx.outbox.enqueue(edit_text(owner.telegram_id, ticket.card_ref, text, keyboard=keyboard))
 
     # -- the reporter's side ---------------------------------------------------------------
@@ -545,7 +768,8 @@ class TicketDesk:
             told = True
         for telegram_id, _, _ in await tx.tickets.watchers(ticket.id):
             if await tx.groups.can_write_to(telegram_id):
-                await tx.outbox.enqueue(text_message(telegram_id, text))
+                # Only the reporter rates: the others read the news without the question.
+                await tx.outbox.enqueue(text_message(telegram_id, text.split("请您评价")[0].rstrip("。:\n")))
         if not told:
             log.info("reporter of #%s cannot be reached", ticket.id)
 
@@ -564,7 +788,8 @@ class TicketDesk:
         await tx.tickets.log(ticket.id, "rated", user_id, ticket.reporter_name, label)
         await tx.outbox.enqueue(clear_buttons(chat_id, message_id))
         await tx.chat_states.set(user_id, "rating_comment",
-                                 {"ticket": ticket.id, "until": (tx.now + COMMENT_WINDOW).isoformat()})
+                                 {"ticket": ticket.id, "until": (tx.now + COMMENT_WINDOW).isoformat(),
+                                  "owner": ticket.assignee_person_id})
         await tx.outbox.enqueue(text_message(chat_id, render.thanks_for_rating(label)))
         if code == "1":
             directory = await self.directory(tx, ticket.community_id)
@@ -578,15 +803,20 @@ class TicketDesk:
             await self._schedule(tx, ticket)
         return Answer(f"谢谢您的评价: {label}")
 
-    async def comment(self, tx: Tx, msg: Incoming, ticket_id: int) -> None:
-        """The reporter's words on a rating: kept, and passed to whoever has the ticket now."""
+    async def comment(self, tx: Tx, msg: Incoming, ticket_id: int, rated_owner: int | None = None) -> None:
+        """The reporter's words on a rating: kept for the export, and passed to whoever has the
+        ticket now, to the one who closed it, and to the admins when they were not happy."""
         await tx.tickets.comment(ticket_id, msg.text)
         await tx.tickets.log(ticket_id, "comment", msg.user_id, None, msg.text)
         await tx.chat_states.clear(msg.user_id)
         ticket = await tx.tickets.get(ticket_id)
-        owner = await tx.people.get(ticket.assignee_person_id) if ticket.assignee_person_id else None
-        if owner and owner.telegram_id:
-            await tx.outbox.enqueue(text_message(owner.telegram_id, render.rating_comment(ticket, msg.text)))
+        ids = [ticket.assignee_person_id, rated_owner]
+        if ticket.rating == render.RATINGS["1"]:
+            ids += [a.id for a in await tx.people.holding(Role.ADMIN, ticket.community_id)]
+        for person_id in dict.fromkeys(i for i in ids if i):
+            person = await tx.people.get(person_id)
+            if person and person.telegram_id:
+                await tx.outbox.enqueue(text_message(person.telegram_id, render.rating_comment(ticket, msg.text)))
         await tx.outbox.enqueue(text_message(msg.chat_id, "已记下您的意见, 谢谢!"))
 
     async def follow(self, tx: Tx, msg: Incoming, payload: str) -> bool:
@@ -680,7 +910,8 @@ class TicketDesk:
         # The whole report and history, over several messages if need be: nothing is cut here.
         text = render.card(ticket, phone, self._zone, None, note=note, whole=True)
         text += "\n\n" + render.history(await tx.tickets.events(ticket.id), self._zone)
-        keyboard = render.card_buttons(ticket) if staff and msg.is_private else None
+        keyboard = render.card_buttons(ticket, await self._relay_needed(tx, ticket)) \
+            if staff and msg.is_private else None
         for page in text_pages(msg.chat_id, text, keyboard=keyboard):
             await tx.outbox.enqueue(page)
 
@@ -742,21 +973,14 @@ class TicketDesk:
         return "escalated"
 
 
-def _follows_up(earlier: Ticket, parsed: Parsed, category: str) -> bool:
-    """More words about the reporter's own open request, rather than a new one.
-
-    A new danger is always its own ticket; a different place or field is a different request.
-    """
-    if parsed.urgent and not earlier.urgent:
-        return False
-    # "太慢了, 师傅态度也不好" is about the service on this request, not a new property matter.
-    if category not in (earlier.category, "other", "property"):
-        return False
-    for mine, said in ((earlier.building, parsed.building), (earlier.unit, parsed.unit),
-                       (earlier.room, parsed.room)):
-        if said is not None and mine is not None and said != mine:
-            return False
-    return True
+def _same_problem(candidates: list[Ticket], text: str, room: str | None) -> Ticket | None:
+    """Of the open tickets at this place and in this field, the one describing the same problem:
+    the same home named on both, or the same thing in the words ("化粪池" is not "垃圾桶")."""
+    words = content_pairs(text)
+    for t in candidates:
+        if (room is not None and room == t.room) or words & content_pairs(t.text):
+            return t
+    return None
 
 
 def _role_label(person: Person | None, reason: str, category: str) -> str:

@@ -160,7 +160,7 @@ async def test_the_reporter_asks_what_became_of_the_request(pg):
 async def test_a_second_report_of_the_same_problem_joins_the_first(pg):
     await pg.say("李红", "3单元201家的厨房管道老化漏水了", where=pg.group())
     replies = await pg.say("周秀英", "3单元201那家漏水, 楼下都渗水了", where=pg.group())
-    assert "已经有人报过, 正在处理中" in replies[0].text
+    assert "#1 已有人报过, 已转给祝兰红, 还在等待接单" in replies[0].text  # issue 10: the truth, not "正在处理中"
     assert len([m for m in pg.inbox("祝兰红") if "报告人" in (m.text or "")]) == 1
     await pg.press("祝兰红", card_for(pg, "祝兰红"), "接单")
     assert "已由祝兰红接单" in pg.inbox("周秀英")[-1].text
@@ -311,11 +311,13 @@ async def test_a_voice_message_and_a_location_right_after_a_report_reach_the_own
 async def test_danger_from_someone_the_bot_does_not_know_yet_is_acted_on_at_once(pg):
     pg.newcomer("路过的人")
     replies = await pg.say("路过的人", "5栋2单元楼道里好大的煤气味, 是不是漏气了")
-    texts = [m.text for m in replies]
+    texts = [m.text for m in replies if m.chat_id == pg.user("路过的人").id]
+    # Issue 10: the safety steps come first, and the phone and address are asked now, not "以后".
+    assert texts[0].startswith("⚠️ 先保护自己: 马上开窗通风") and "119" in texts[0]
     assert any(t.startswith("已识别: 供暖燃气 · 5栋2单元") and "119" in t for t in texts)
     assert "🚨" in card_for(pg, "孙立新").text
     assert "紧急情况" in card_for(pg, "赵淑芬").text
-    assert "再告诉我您的住址" in texts[-1]
+    assert "请马上把您的电话和详细地址" in texts[-1]
 
 
 async def test_an_unknown_command_in_private_gets_a_hint_and_in_a_group_silence(pg):
