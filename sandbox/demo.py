@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.conversation.groups import grid_key
 from bot.delivery.jobs import in_quiet_hours
+from bot.tickets.acks import EDIT_EVERY
 from sandbox.playground import START, MovableClock, Playground, buttons
 from sandbox import Chat
 from bot.services import quiet_hours
@@ -209,8 +210,10 @@ class Demo:
                         raise Hint(f"一条消息最多 {MAX_TEXT} 个字, 这条有 {len(line)} 个字, 请分几条发")
                     self._join_if_needed()
                     await self.pg.say(self.who, line, where=self._where_obj())
-            # Cards are edited a few seconds after a change (edits are bundled): show them too.
-            await self.pg.settle(within=5, on_progress=self.show_new)
+            # Cards are edited a few seconds after a change (edits are bundled), a busy group's
+            # gathered receipts every ten (bot/tickets/acks.py): show them in this turn too, or a
+            # transcript would depend on how fast the machine typed the turns.
+            await self.pg.settle(within=EDIT_EVERY.total_seconds() + 1, on_progress=self.show_new)
             if command != "/clock":
                 self.show_new()
                 self.paced = self.pg.clock.now - began

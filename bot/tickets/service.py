@@ -457,7 +457,7 @@ class TicketDesk:
                 await tx.outbox.enqueue(delete_message(message_chat, message_id))
                 return Answer("已取消")
             if not ticket.is_open:
-                return Answer(f"#{ticket.id} 已经{render.STATUS_LABELS[ticket.status]}了。", alert=True)
+                return Answer(f"#{ticket.id} {render.STATUS_LABELS[ticket.status]}了, 不用再点了。", alert=True)
             match action:
                 case "acc":
                     return await self._accept(tx, ticket, person)
@@ -700,7 +700,7 @@ class TicketDesk:
         if not policy.may_act_on_ticket(ticket, person):
             return Answer("只有负责人或社区管理员可以操作这个诉求。", alert=True)
         if not ticket.is_open:
-            return Answer(f"#{ticket.id} 已经{render.STATUS_LABELS[ticket.status]}了。", alert=True)
+            return Answer(f"#{ticket.id} {render.STATUS_LABELS[ticket.status]}了, 不用再点了。", alert=True)
         match action:
             case "accept":
                 return await self._accept(tx, ticket, person, via=WEB)

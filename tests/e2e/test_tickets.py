@@ -51,6 +51,8 @@ async def test_a_unit_head_reports_a_leak_in_the_group_and_the_grid_worker_handl
     history = detail[-1].text
     for step in ("登记", "派给", "接单", "办结", "评价: 满意"):
         assert step in history
+    # An old copy of the card pressed again says plainly where the request stands.
+    assert await pg.press("祝兰红", card, "已办结") == "#1 已办结了, 不用再点了。"
 
 
 async def test_someone_else_pressing_the_buttons_gets_an_alert(pg):
