@@ -1,10 +1,11 @@
 """Requests reach the responsible person, and the reporter hears back."""
 from __future__ import annotations
 
+import copy
 import re
 from datetime import datetime, timezone
 
-from sandbox.playground import buttons
+from sandbox.playground import buttons, find_button
 
 # SLA tests set the date as well as the hour: quiet hours, weekends and month ends stay where they are.
 WEDNESDAY_10 = datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)  # Wednesday 18 November, 10:00 in Shanghai
@@ -38,6 +39,7 @@ async def test_a_unit_head_reports_a_leak_in_the_group_and_the_grid_worker_handl
     assert news.text == "#1 给排水 · 1栋3单元201 已由祝兰红接单, 正在处理。"
     card = pg.fake.message(card.chat_id, card.message_id)
     assert "[处理中]" in card.text and [b for b, _ in buttons(card)] == ["已办结", "转派"]
+    stale = copy.deepcopy(card)  # as a second phone still shows it
 
     await pg.press("祝兰红", card, "已办结")
     ask = pg.inbox("李红")[-1]
@@ -52,7 +54,9 @@ async def test_a_unit_head_reports_a_leak_in_the_group_and_the_grid_worker_handl
     for step in ("登记", "派给", "接单", "办结", "评价: 满意"):
         assert step in history
     # An old copy of the card pressed again says plainly where the request stands.
-    assert await pg.press("祝兰红", card, "已办结") == "#1 已办结了, 不用再点了。"
+    press = pg.fake.forge_press(pg.user("祝兰红"), stale, find_button(stale, "已办结"))
+    await pg.settle()
+    assert next(c for c in pg.fake.callbacks if c.id == press.id).answer["text"] == "#1 已办结了, 不用再点了。"
 
 
 async def test_someone_else_pressing_the_buttons_gets_an_alert(pg):
