@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args: str, env: dict | None = None, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    # The web desk on any free port: 8080 may be taken by another run on this machine, between
+    # the demo's check and its bind.
+    full_env["BOT_WEB_PORT"] = "0"
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=full_env, input=stdin,
                           capture_output=True, text=True, timeout=120)
