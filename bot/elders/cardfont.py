@@ -16,24 +16,9 @@ OUT = Path(__file__).resolve().parent / "data" / "card-font.ttf"
 
 
 def main(argv: list[str]) -> int:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    from bot.ops.fonts import DEFAULT_SOURCE, subset_font
 
-    source = argv[0] if argv else "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-    font = TTFont(source, fontNumber=0)
-    options = subset.Options()
-    options.layout_features = []
-    options.hinting = False
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=CARD_CHARSET)
-    subsetter.subset(font)
-    font.save(OUT)
-    missing = [ch for ch in CARD_CHARSET if ord(ch) not in font.getBestCmap()]
-    print(f"{OUT}: {OUT.stat().st_size} bytes, {len(CARD_CHARSET)} characters, missing {missing!r}")
-    return 1 if missing else 0
+    return subset_font(argv[0] if argv else DEFAULT_SOURCE, CARD_CHARSET, OUT)
 
 
 if __name__ == "__main__":  # pragma: no cover
